@@ -1,0 +1,40 @@
+"""iegn: a verified mathematical reference library for the IEGN blueprint.
+
+Subpackages, in dependency order: :mod:`iegn.symbolic` (SymPy derivations, z3 certificates),
+:mod:`iegn.kernels` (generated NumPy/JAX functions), :mod:`iegn.numeric` (consensus on
+arrays), :mod:`iegn.graph` (NetworkX graphs), :mod:`iegn.blueprint` (the blueprint's own
+algorithm, as specified), :mod:`iegn.claims` (the ledger), :mod:`iegn.testing` (Hypothesis
+strategies). The most used names are re-exported here.
+"""
+
+from ._errors import DisconnectedGraphError as DisconnectedGraphError
+from ._errors import IegnError as IegnError
+from ._errors import InvalidArgumentError as InvalidArgumentError
+from ._errors import InvalidGraphError as InvalidGraphError
+from ._errors import NotConvergedError as NotConvergedError
+from .graph import algebraic_connectivity as algebraic_connectivity
+from .graph import consensus as consensus
+from .graph import convergence_factor as convergence_factor
+from .graph import critical_step as critical_step
+from .graph import laplacian_spectral_radius as laplacian_spectral_radius
+from .graph import optimal_step as optimal_step
+from .graph import stability_bound as stability_bound
+from .symbolic import derive_stability as derive_stability
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DisconnectedGraphError",
+    "IegnError",
+    "InvalidArgumentError",
+    "InvalidGraphError",
+    "NotConvergedError",
+    "algebraic_connectivity",
+    "consensus",
+    "convergence_factor",
+    "critical_step",
+    "derive_stability",
+    "laplacian_spectral_radius",
+    "optimal_step",
+    "stability_bound",
+]

@@ -1,0 +1,49 @@
+"""Building blocks for evidence callables: SMT certificates and Hypothesis property runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ._ledger import Outcome, VerifyOptions
+
+__all__ = ["smt_outcome", "property_outcome"]
+
+
+def smt_outcome(certificate: Any) -> Outcome:
+    """Outcome of a z3 certificate: passed when the solver's verdict is the expected one."""
+    c = certificate
+    summary = f"z3: {c.verdict} (expected {c.expected}) in {c.seconds * 1e3:.1f} ms"
+    if c.counterexample:
+        summary += f"; witness {dict(c.counterexample)}"
+    return Outcome(c.as_expected, summary, {"statement": c.statement, "verdict": c.verdict,
+                                             "expected": c.expected, "seconds": c.seconds,
+                                             "counterexample": c.counterexample})
+
+
+def property_outcome(
+    law: Callable[..., None], strategy: st.SearchStrategy[Any], options: VerifyOptions, *, what: str
+) -> Outcome:
+    """Run ``law`` on ``options.examples`` Hypothesis examples (derandomised, no database).
+
+    ``law`` raises ``AssertionError`` when it fails; the outcome then carries the minimal
+    falsifying example Hypothesis found.
+    """
+    count = 0
+
+    @settings(max_examples=options.examples, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck), print_blob=False)
+    @given(strategy)
+    def run(case: Any) -> None:
+        nonlocal count
+        count += 1
+        law(case)
+
+    try:
+        run()
+    except AssertionError as exc:
+        return Outcome(False, f"property failed on a case: {exc}", {"examples": count})
+    return Outcome(True, f"{what}: held on {count} examples", {"examples": count})

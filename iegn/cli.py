@@ -1,0 +1,113 @@
+"""The ``iegn`` command line: ``iegn verify`` and ``iegn bound``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._errors import IegnError
+
+__all__ = ["main", "build_parser"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"iegn: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``iegn`` command (exposed for the docs and tests)."""
+    p = _Parser(prog="iegn", description="A verified reference for the IEGN blueprint.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    v = sub.add_parser("verify", help="re-run the evidence of the claims ledger and print it")
+    v.add_argument("--claim", action="append", metavar="ID", help="run only this claim (repeatable), e.g. B12")
+    v.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    v.add_argument("--examples", type=int, default=None,
+                   help="Hypothesis examples per property test (default 50; --thorough: 5000)")
+    v.add_argument("--thorough", action="store_true", help="100x the property-test examples")
+    v.add_argument("--certificates", metavar="DIR", type=Path,
+                   help="also write every SMT certificate (verdict, solve time, SMT-LIB query) as JSON into DIR")
+    v.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+    b = sub.add_parser("bound", help="stability bound of consensus on a graph file")
+    b.add_argument("file", type=Path, help="graph file: .edgelist/.edges/.txt/.csv, .graphml, .gml or .json (node-link)")
+    b.add_argument("--weight", metavar="ATTR", default=None, help="edge attribute holding the weight (default: unit weights)")
+    b.add_argument("--method", choices=("auto", "exact", "dense", "sparse"), default="auto",
+                   help="eigen-solver (exact: SymPy, small graphs)")
+    b.add_argument("--format", choices=("text", "json"), default="text")
+    return p
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from .claims import verify
+
+    if args.examples is not None and args.examples < 1:
+        raise _UsageError(f"--examples={args.examples} must be >= 1")
+    examples = args.examples if args.examples is not None else (5000 if args.thorough else 50)
+    progress = None if args.quiet else (lambda msg: print(f"  … {msg}", file=sys.stderr, flush=True))
+    result = verify(args.claim, examples=examples, progress=progress)
+    if args.certificates is not None:
+        from .symbolic import stability_certificates
+
+        args.certificates.mkdir(parents=True, exist_ok=True)
+        for name, cert in stability_certificates().items():
+            (args.certificates / f"stability_{name}.json").write_text(json.dumps(cert.as_dict(), indent=2) + "\n")
+    if args.format == "json":
+        print(result.to_json())
+    elif args.format == "markdown":
+        print(result.to_markdown())
+    else:
+        print(result.to_text())
+    return 0 if result.passed else 1
+
+
+def _cmd_bound(args: argparse.Namespace) -> int:
+    from .graph import read_graph, stability_bound
+
+    G = read_graph(args.file)
+    b = stability_bound(G, weight=args.weight, method=args.method)
+    out = {
+        "file": str(args.file),
+        "nodes": G.number_of_nodes(),
+        "edges": G.number_of_edges(),
+        "weight": args.weight,
+        "method": args.method,
+        **b.as_dict(),
+    }
+    if args.format == "json":
+        print(json.dumps(out, indent=2, allow_nan=False))
+    else:
+        width = max(map(len, out))
+        for k, val in out.items():
+            print(f"{k.ljust(width)}  {val if val is not None else '-'}")
+    return 0
+
+
+class _UsageError(IegnError):
+    pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``iegn`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return {"verify": _cmd_verify, "bound": _cmd_bound}[args.command](args)
+    except IegnError as exc:
+        print(f"iegn: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"iegn: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("iegn: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

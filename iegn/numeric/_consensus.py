@@ -1,0 +1,287 @@
+"""Linear average consensus x(k+1) = (I - alpha L) x(k) on dense, sparse and JAX arrays."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import scipy.sparse as sps
+
+from .._errors import InvalidArgumentError, NotConvergedError
+from .._validation import as_float_vector, check_int, check_option, check_real
+from ..kernels import kernel
+from ._laplacian import SpectrumMethod, as_laplacian, laplacian_extreme_eigenvalues
+
+__all__ = [
+    "ConsensusResult",
+    "StabilityConstants",
+    "consensus_matrix",
+    "consensus_iterate",
+    "stability_constants",
+]
+
+OnFailure = Literal["raise", "return"]
+#: The iteration is declared divergent once the disagreement grows by this factor; it stops
+#: there, long before float64 overflow, so no inf or NaN ever reaches the result.
+DIVERGENCE_FACTOR = 1e100
+
+
+@dataclass(frozen=True)
+class StabilityConstants:
+    r"""Spectral constants of the consensus iteration on one graph.
+
+    Attributes
+    ----------
+    mu_2, mu_max
+        Algebraic connectivity and largest Laplacian eigenvalue.
+    critical_step
+        :math:`2/\mu_{\max}`; the iteration converges for every start iff
+        :math:`0<\alpha<2/\mu_{\max}` (connected graph).
+    optimal_step
+        :math:`2/(\mu_2+\mu_{\max})`, or ``None`` for a disconnected graph, where every step
+        has factor 1 and no optimum exists.
+    convergence_factor
+        Per-step contraction of the disagreement at the optimal step,
+        :math:`(\mu_{\max}-\mu_2)/(\mu_{\max}+\mu_2)`; ``1.0`` for a disconnected graph.
+    connected
+        Whether :math:`\mu_2 > 0`.
+    """
+
+    mu_2: float
+    mu_max: float
+    critical_step: float
+    optimal_step: float | None
+    convergence_factor: float
+    connected: bool
+
+    def as_dict(self) -> dict[str, float | bool | None]:
+        """The constants as a JSON-ready dictionary."""
+        return {
+            "mu_2": self.mu_2,
+            "mu_max": self.mu_max,
+            "critical_step": self.critical_step,
+            "optimal_step": self.optimal_step,
+            "convergence_factor": self.convergence_factor,
+            "connected": self.connected,
+        }
+
+
+def stability_constants(laplacian: Any, *, method: SpectrumMethod = "auto") -> StabilityConstants:
+    """Stability constants of ``x(k+1) = (I - alpha L) x(k)`` for a Laplacian matrix.
+
+    The formulas are the generated kernels of :func:`iegn.symbolic.derive_stability`
+    evaluated at the eigenvalues from :func:`laplacian_extreme_eigenvalues`.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If ``laplacian`` is not a Laplacian or has no edge (:math:`\\mu_{\\max}=0`).
+
+    Examples
+    --------
+    >>> c = stability_constants([[1.0, -1.0], [-1.0, 1.0]])
+    >>> c.critical_step, c.optimal_step, c.convergence_factor
+    (1.0, 0.5, 0.0)
+    """
+    mu2, mumax = laplacian_extreme_eigenvalues(laplacian, method=method)
+    if not mumax > 0.0:
+        raise InvalidArgumentError("the Laplacian is zero (no edges): mu_max = 0 and the bound 2/mu_max is undefined")
+    connected = mu2 > 0.0
+    crit = float(kernel("critical_step")(mumax))
+    if connected:
+        opt: float | None = float(kernel("optimal_step")(mu2, mumax))
+        factor = float(kernel("optimal_factor")(mu2, mumax)) + 0.0  # no -0.0 when mu_2 = mu_max
+    else:
+        opt, factor = None, 1.0
+    return StabilityConstants(mu2, mumax, crit, opt, factor, connected)
+
+
+@dataclass(frozen=True)
+class ConsensusResult:
+    r"""Outcome of :func:`consensus_iterate`.
+
+    Attributes
+    ----------
+    state
+        The last iterate :math:`x(k)` (float64 NumPy array).
+    average
+        :math:`\bar x = \mathbf 1^\top x(0)/n`, the value every node should agree on.
+    n_iter
+        Number of steps taken.
+    converged
+        Whether the relative disagreement met ``tol``.
+    disagreement
+        :math:`\|x(k) - \bar x \mathbf 1\|_2` for :math:`k = 0, \dots, n_{iter}`.
+    step
+        The step :math:`\alpha` used.
+    """
+
+    state: np.ndarray
+    average: float
+    n_iter: int
+    converged: bool
+    disagreement: np.ndarray
+    step: float
+
+
+def consensus_matrix(laplacian: Any, step: float) -> np.ndarray | sps.csr_array:
+    r"""The iteration matrix :math:`W = I - \alpha L`, dense or CSR like its input.
+
+    Building :math:`W` once makes each consensus step a single matrix–vector product.
+
+    Examples
+    --------
+    >>> consensus_matrix([[1.0, -1.0], [-1.0, 1.0]], 0.25)
+    array([[0.75, 0.25],
+           [0.25, 0.75]])
+    """
+    mat = as_laplacian(laplacian)
+    alpha = check_real("step", step)
+    n = mat.shape[0]
+    if sps.issparse(mat):
+        return sps.csr_array(sps.eye_array(n, format="csr") - alpha * mat)
+    return np.eye(n) - alpha * mat
+
+
+def consensus_iterate(
+    laplacian: Any,
+    x0: Any,
+    *,
+    step: float,
+    max_iter: int = 100_000,
+    tol: float = 1e-10,
+    backend: Literal["numpy", "jax"] = "numpy",
+    on_failure: OnFailure = "raise",
+) -> ConsensusResult:
+    r"""Run :math:`x(k+1) = (I - \alpha L)\,x(k)` until the nodes agree.
+
+    .. math:: x(k+1) = x(k) - \alpha L x(k), \qquad
+              \|x(k) - \bar x\mathbf 1\|_2 \le \mathrm{tol}\cdot\|x(0) - \bar x\mathbf 1\|_2
+
+    Parameters
+    ----------
+    laplacian
+        Graph Laplacian: dense array, SciPy sparse matrix/array, or JAX array.
+    x0
+        Initial state, shape ``(n,)``.
+    step
+        The step :math:`\alpha`. Any real value is accepted (the point of this library is to
+        show what happens outside :math:`(0, 2/\mu_{\max})`).
+    max_iter
+        Maximum number of steps (>= 0).
+    tol
+        Relative disagreement at which to stop, in ``(0, 1)``.
+    backend
+        ``"numpy"`` (SciPy sparse or dense) or ``"jax"`` (``lax.while_loop`` under ``jit``,
+        float64; sparse inputs become BCOO matrices).
+    on_failure
+        ``"raise"`` (default): raise :class:`~iegn.NotConvergedError` carrying the partial
+        result. ``"return"``: return it with ``converged=False``.
+
+    Returns
+    -------
+    ConsensusResult
+
+    Raises
+    ------
+    NotConvergedError
+        ``max_iter`` reached, or the disagreement grew by :data:`DIVERGENCE_FACTOR`.
+    InvalidArgumentError
+        Bad Laplacian, state, or parameter.
+
+    Notes
+    -----
+    The mean :math:`\bar x` is invariant (``1^T L = 0``); the disagreement contracts by
+    :math:`\max(|1-\alpha\mu_2|, |1-\alpha\mu_{\max}|)` per step in the worst case
+    :cite:p:`olfati2007consensus`. Cost per step: one sparse mat-vec, :math:`O(|E| + n)`.
+
+    Examples
+    --------
+    >>> L = [[1.0, -1.0], [-1.0, 1.0]]
+    >>> r = consensus_iterate(L, [0.0, 1.0], step=0.25)
+    >>> r.converged, r.state.round(6).tolist(), r.average
+    (True, [0.5, 0.5], 0.5)
+    """
+    check_option("backend", backend, ("numpy", "jax"))
+    check_option("on_failure", on_failure, ("raise", "return"))
+    mat = as_laplacian(laplacian)
+    n = mat.shape[0]
+    alpha = check_real("step", step)
+    max_iter = check_int("max_iter", max_iter, minimum=0)
+    tol = check_real("tol", tol, lower=0.0, upper=1.0, lower_open=True, upper_open=True)
+    x = as_float_vector("x0", x0, size=n)
+    W = consensus_matrix(mat, alpha)
+    if backend == "jax":
+        state, hist = _iterate_jax(W, x, max_iter, tol)
+    else:
+        state, hist = _iterate_numpy(W, x, max_iter, tol)
+    d0 = hist[0]
+    converged = bool(hist[-1] <= tol * d0)
+    result = ConsensusResult(state, float(x.mean()), len(hist) - 1, converged, hist, alpha)
+    if not converged and on_failure == "raise":
+        grew = hist[-1] > d0
+        why = "diverged" if grew else f"did not reach tol={tol} in max_iter={max_iter} steps"
+        raise NotConvergedError(
+            f"consensus with step={alpha!r} {why} (relative disagreement {hist[-1] / d0:.3g})", result
+        )
+    return result
+
+
+def _iterate_numpy(W: Any, x: np.ndarray, max_iter: int, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    mean = x.mean()
+    d0 = float(np.linalg.norm(x - mean))
+    hist = [d0]
+    if d0 == 0.0:
+        return x, np.array(hist)
+    for _ in range(max_iter):
+        x = W @ x
+        d = float(np.linalg.norm(x - mean))
+        hist.append(d)
+        if d <= tol * d0 or not d <= DIVERGENCE_FACTOR * d0:
+            break
+    return x, np.array(hist)
+
+
+def _iterate_jax(W: Any, x: np.ndarray, max_iter: int, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    from ..kernels import import_jax
+
+    _, jnp = import_jax()
+    if sps.issparse(W):
+        from jax.experimental import sparse as jsparse
+
+        Wj = jsparse.BCOO.from_scipy_sparse(sps.coo_matrix(W))
+    else:
+        Wj = jnp.asarray(W, dtype=jnp.float64)
+    xj = jnp.asarray(x, dtype=jnp.float64)
+    state, hist, k = _jax_loop()(Wj, xj, jnp.float64(tol), max_iter=max_iter)
+    return np.asarray(state, dtype=np.float64), np.asarray(hist, dtype=np.float64)[: int(k) + 1]
+
+
+@functools.cache
+def _jax_loop() -> Any:
+    from ..kernels import import_jax
+
+    jax, jnp = import_jax()
+
+    @functools.partial(jax.jit, static_argnames=("max_iter",))
+    def loop(W: Any, x: Any, tol: Any, *, max_iter: int) -> Any:
+        mean = jnp.mean(x)
+        d0 = jnp.linalg.norm(x - mean)
+        hist = jnp.zeros(max_iter + 1, dtype=jnp.float64).at[0].set(d0)
+
+        def cond(s: Any) -> Any:
+            k, _, d, _ = s
+            return (k < max_iter) & (d > tol * d0) & (d <= DIVERGENCE_FACTOR * d0)
+
+        def body(s: Any) -> Any:
+            k, x, _, hist = s
+            x = W @ x
+            d = jnp.linalg.norm(x - mean)
+            return k + 1, x, d, hist.at[k + 1].set(d)
+
+        k, x, _, hist = jax.lax.while_loop(cond, body, (jnp.int64(0), x, d0, hist))
+        return x, hist, k
+
+    return loop
