@@ -19,7 +19,10 @@ from .graph import critical_step as critical_step
 from .graph import laplacian_spectral_radius as laplacian_spectral_radius
 from .graph import optimal_step as optimal_step
 from .graph import stability_bound as stability_bound
-from .symbolic import derive_stability as derive_stability
+from ._lazy import lazy_getattr as _lazy_getattr
+
+_LAZY = {"derive_stability": ".symbolic"}  # SymPy is imported only when asked for
+__getattr__ = _lazy_getattr(__name__, globals(), _LAZY)
 
 __version__ = "0.1.0"
 

@@ -68,5 +68,5 @@ def as_float_vector(name: str, value: Any, *, size: int | None = None) -> np.nda
         raise InvalidArgumentError(f"{name} has {arr.shape[0]} entries, expected {size}")
     bad = np.flatnonzero(~np.isfinite(arr))
     if bad.size:
-        raise InvalidArgumentError(f"{name}[{bad[0]}]={arr[bad[0]]!r} must be finite")
+        raise InvalidArgumentError(f"{name}[{bad[0]}]={float(arr[bad[0]])!r} must be finite")
     return arr

@@ -80,6 +80,12 @@ def _cmd_bound(args: argparse.Namespace) -> int:
         "method": args.method,
         **b.as_dict(),
     }
+    if args.method == "exact":
+        from .graph import laplacian_matrix
+        from .symbolic import exact_stability_constants, laplacian_eigenvalues_exact
+
+        eig = laplacian_eigenvalues_exact(laplacian_matrix(G, weight=args.weight, format="dense").tolist())
+        out["exact"] = {k: (None if v is None else str(v)) for k, v in exact_stability_constants(eig).items()}
     if args.format == "json":
         print(json.dumps(out, indent=2, allow_nan=False))
     else:

@@ -1,13 +1,17 @@
-"""Kernels: SymPy expressions turned into NumPy and JAX functions (one mechanism)."""
+"""Kernels: SymPy expressions turned into NumPy and JAX functions (one mechanism).
 
-from ._codegen import KernelSpec as KernelSpec
-from ._codegen import compile_kernel as compile_kernel
-from ._codegen import kernel_source as kernel_source
-from ._codegen import module_source as module_source
+The code generator (:func:`compile_kernel`, :class:`KernelSpec`, ...) needs SymPy and is
+imported on first use; the built-in generated kernels (:func:`kernel`) do not.
+"""
+
+from .._lazy import lazy_getattr as _lazy_getattr
 from ._jax import BackendUnavailableError as BackendUnavailableError
 from ._jax import import_jax as import_jax
 from ._registry import kernel as kernel
 from ._registry import kernel_names as kernel_names
+
+_LAZY = {name: "._codegen" for name in ("KernelSpec", "compile_kernel", "kernel_source", "module_source")}
+__getattr__ = _lazy_getattr(__name__, globals(), _LAZY)
 
 __all__ = [
     "BackendUnavailableError",

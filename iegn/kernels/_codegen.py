@@ -14,18 +14,16 @@ import functools
 import keyword
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import sympy
 from sympy.printing.numpy import JaxPrinter, NumPyPrinter
 
 from .._errors import InvalidArgumentError
 from .._validation import check_option
+from ._backends import BACKENDS, Backend
 
-__all__ = ["Backend", "KernelSpec", "kernel_source", "module_source", "compile_kernel"]
-
-Backend = Literal["numpy", "jax"]
-BACKENDS: tuple[str, ...] = ("numpy", "jax")
+__all__ = ["KernelSpec", "kernel_source", "module_source", "compile_kernel"]
 
 _HEADERS = {
     "numpy": "import functools  # noqa: F401\n\nimport numpy  # noqa: F401\n",

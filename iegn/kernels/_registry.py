@@ -9,7 +9,7 @@ from typing import Any
 
 from .._errors import InvalidArgumentError
 from .._validation import check_option
-from ._codegen import BACKENDS, Backend
+from ._backends import BACKENDS, Backend
 
 __all__ = ["kernel", "kernel_names"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -26,6 +27,9 @@ OnFailure = Literal["raise", "return"]
 #: The iteration is declared divergent once the disagreement grows by this factor; it stops
 #: there, long before float64 overflow, so no inf or NaN ever reaches the result.
 DIVERGENCE_FACTOR = 1e100
+#: Default absolute stopping level of :func:`consensus_iterate`, in units of
+#: :math:`\varepsilon\sqrt n\,\|x(0)\|_\infty` (``eps`` = float64 machine epsilon).
+ROUNDING_FLOOR = 64 * float(np.finfo(np.float64).eps)
 
 
 @dataclass(frozen=True)
@@ -152,13 +156,15 @@ def consensus_iterate(
     step: float,
     max_iter: int = 100_000,
     tol: float = 1e-10,
+    atol: float | None = None,
     backend: Literal["numpy", "jax"] = "numpy",
     on_failure: OnFailure = "raise",
 ) -> ConsensusResult:
     r"""Run :math:`x(k+1) = (I - \alpha L)\,x(k)` until the nodes agree.
 
     .. math:: x(k+1) = x(k) - \alpha L x(k), \qquad
-              \|x(k) - \bar x\mathbf 1\|_2 \le \mathrm{tol}\cdot\|x(0) - \bar x\mathbf 1\|_2
+              \|x(k) - \bar x\mathbf 1\|_2 \le
+              \max\bigl(\mathrm{tol}\cdot\|x(0) - \bar x\mathbf 1\|_2,\ \mathrm{atol}\bigr)
 
     Parameters
     ----------
@@ -173,6 +179,12 @@ def consensus_iterate(
         Maximum number of steps (>= 0).
     tol
         Relative disagreement at which to stop, in ``(0, 1)``.
+    atol
+        Absolute disagreement at which to stop (>= 0). The default,
+        :math:`64\,\varepsilon\sqrt n\,\|x(0)\|_\infty`, is the rounding floor of float64: a
+        state whose spread is already at the level of rounding (e.g. ``[0.05, 0.05, 0.05]``,
+        whose computed mean is not exactly 0.05) counts as agreed instead of iterating until
+        ``max_iter``. Pass ``0.0`` for a purely relative test.
     backend
         ``"numpy"`` (SciPy sparse or dense) or ``"jax"`` (``lax.while_loop`` under ``jit``,
         float64; sparse inputs become BCOO matrices).
@@ -212,13 +224,17 @@ def consensus_iterate(
     max_iter = check_int("max_iter", max_iter, minimum=0)
     tol = check_real("tol", tol, lower=0.0, upper=1.0, lower_open=True, upper_open=True)
     x = as_float_vector("x0", x0, size=n)
+    if atol is None:
+        atol = ROUNDING_FLOOR * math.sqrt(n) * float(np.max(np.abs(x), initial=0.0))
+    else:
+        atol = check_real("atol", atol, lower=0.0)
     W = consensus_matrix(mat, alpha)
     if backend == "jax":
-        state, hist = _iterate_jax(W, x, max_iter, tol)
+        state, hist = _iterate_jax(W, x, max_iter, tol, atol)
     else:
-        state, hist = _iterate_numpy(W, x, max_iter, tol)
+        state, hist = _iterate_numpy(W, x, max_iter, tol, atol)
     d0 = hist[0]
-    converged = bool(hist[-1] <= tol * d0)
+    converged = bool(hist[-1] <= max(tol * d0, atol))
     result = ConsensusResult(state, float(x.mean()), len(hist) - 1, converged, hist, alpha)
     if not converged and on_failure == "raise":
         grew = hist[-1] > d0
@@ -229,22 +245,23 @@ def consensus_iterate(
     return result
 
 
-def _iterate_numpy(W: Any, x: np.ndarray, max_iter: int, tol: float) -> tuple[np.ndarray, np.ndarray]:
+def _iterate_numpy(W: Any, x: np.ndarray, max_iter: int, tol: float, atol: float) -> tuple[np.ndarray, np.ndarray]:
     mean = x.mean()
     d0 = float(np.linalg.norm(x - mean))
     hist = [d0]
-    if d0 == 0.0:
+    stop = max(tol * d0, atol)
+    if d0 <= stop:
         return x, np.array(hist)
     for _ in range(max_iter):
         x = W @ x
         d = float(np.linalg.norm(x - mean))
         hist.append(d)
-        if d <= tol * d0 or not d <= DIVERGENCE_FACTOR * d0:
+        if d <= stop or not d <= DIVERGENCE_FACTOR * d0:
             break
     return x, np.array(hist)
 
 
-def _iterate_jax(W: Any, x: np.ndarray, max_iter: int, tol: float) -> tuple[np.ndarray, np.ndarray]:
+def _iterate_jax(W: Any, x: np.ndarray, max_iter: int, tol: float, atol: float) -> tuple[np.ndarray, np.ndarray]:
     from ..kernels import import_jax
 
     _, jnp = import_jax()
@@ -255,7 +272,7 @@ def _iterate_jax(W: Any, x: np.ndarray, max_iter: int, tol: float) -> tuple[np.n
     else:
         Wj = jnp.asarray(W, dtype=jnp.float64)
     xj = jnp.asarray(x, dtype=jnp.float64)
-    state, hist, k = _jax_loop()(Wj, xj, jnp.float64(tol), max_iter=max_iter)
+    state, hist, k = _jax_loop()(Wj, xj, jnp.float64(tol), jnp.float64(atol), max_iter=max_iter)
     return np.asarray(state, dtype=np.float64), np.asarray(hist, dtype=np.float64)[: int(k) + 1]
 
 
@@ -266,14 +283,15 @@ def _jax_loop() -> Any:
     jax, jnp = import_jax()
 
     @functools.partial(jax.jit, static_argnames=("max_iter",))
-    def loop(W: Any, x: Any, tol: Any, *, max_iter: int) -> Any:
+    def loop(W: Any, x: Any, tol: Any, atol: Any, *, max_iter: int) -> Any:
         mean = jnp.mean(x)
         d0 = jnp.linalg.norm(x - mean)
+        stop = jnp.maximum(tol * d0, atol)
         hist = jnp.zeros(max_iter + 1, dtype=jnp.float64).at[0].set(d0)
 
         def cond(s: Any) -> Any:
             k, _, d, _ = s
-            return (k < max_iter) & (d > tol * d0) & (d <= DIVERGENCE_FACTOR * d0)
+            return (k < max_iter) & (d > stop) & (d <= DIVERGENCE_FACTOR * d0)
 
         def body(s: Any) -> Any:
             k, x, _, hist = s
