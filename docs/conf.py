@@ -23,6 +23,7 @@ a file is rewritten only when its content changes, so incremental builds stay in
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import re
 import sys
@@ -39,6 +40,10 @@ INVENTORIES = DOCS / "_build" / "inventories"
 sys.path.insert(0, str(ROOT))
 
 import iegn  # noqa: E402
+
+# Executed notebooks and proofs run Hypothesis-backed evidence; its storage folder goes to the
+# build directory, not next to the sources (kernels inherit this environment).
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(__file__).parent / "_build" / ".hypothesis"))
 
 # -- Project -----------------------------------------------------------------------------------
 
@@ -267,6 +272,7 @@ if STUBS.is_dir():
 from iegn.claims import VERDICTS, ledger_markdown  # noqa: E402
 
 STABILITY_CLAIMS = ("B12", "B13", "B14", "B15")
+LAGRANGIAN_CLAIMS = ("B01", "B02", "B03")
 
 
 def _first_id(pattern: str, text: str) -> str:
@@ -304,3 +310,4 @@ myst_substitutions = {"verdicts": ", ".join(f"`{v}`" for v in VERDICTS)}
 _ledger = ledger_markdown()
 write_if_changed(GENERATED / "ledger.md", _ledger)
 write_if_changed(GENERATED / "ledger_stability.md", ledger_subset(_ledger, STABILITY_CLAIMS, "stability-"))
+write_if_changed(GENERATED / "ledger_lagrangian.md", ledger_subset(_ledger, LAGRANGIAN_CLAIMS, "lagrangian-"))

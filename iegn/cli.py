@@ -1,4 +1,4 @@
-"""The ``iegn`` command line: ``iegn verify`` and ``iegn bound``."""
+"""The ``iegn`` command line: ``iegn verify``, ``iegn bound`` and ``iegn derive``."""
 
 from __future__ import annotations
 
@@ -41,10 +41,30 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--method", choices=("auto", "exact", "dense", "sparse"), default="auto",
                    help="eigen-solver (exact: SymPy, small graphs)")
     b.add_argument("--format", choices=("text", "json"), default="text")
+
+    d = sub.add_parser("derive", help="derive equations symbolically")
+    dsub = d.add_subparsers(dest="what", required=True, parser_class=_Parser)
+    el = dsub.add_parser("euler-lagrange", help="Euler-Lagrange equations of L = T - V - lam*S, solved for "
+                         "the accelerations, and the Hamiltonian")
+    el.add_argument("--coordinates", type=int, required=True, metavar="N",
+                    help="number of coordinates; symbols q0..q{N-1}, v0.., m0.., lam")
+    el.add_argument("--potential", metavar="EXPR", default=None,
+                    help="potential V in the coordinates q0..q{N-1}, e.g. '(q1 - q0)**2/2' (default 0)")
+    el.add_argument("--entropy", choices=("blueprint", "free-energy", "none"), default="blueprint",
+                    help="sign of the entropy term: blueprint L = T - V - lam*S (default), free-energy "
+                    "L = T - V + lam*S, or none")
+    el.add_argument("--dissipation", action="store_true",
+                    help="add Rayleigh dissipation sum(gamma_i v_i^2)/2 (symbols gamma0..)")
+    el.add_argument("--format", choices=("text", "json", "latex"), default="text")
     return p
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    import os
+    import tempfile
+
+    # Hypothesis keeps a storage folder (even with database=None); keep it out of the user's cwd
+    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "iegn-hypothesis"))
     from .claims import verify
 
     if args.examples is not None and args.examples < 1:
@@ -95,6 +115,39 @@ def _cmd_bound(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_derive(args: argparse.Namespace) -> int:
+    import sympy
+
+    from .symbolic import derive_euler_lagrange
+
+    d = derive_euler_lagrange(args.coordinates, args.potential, entropy=args.entropy, dissipation=args.dissipation)
+    acc = d.accelerations()
+    H = d.hamiltonian
+    if args.format == "json":
+        out = {
+            "coordinates": list(acc),
+            "accelerations": {k: str(v) for k, v in acc.items()},
+            "hamiltonian": str(H),
+            "energy_rate": str(d.energy_rate),
+            "lagrangian": str(d.lagrangian),
+            "entropy": d.entropy,
+            "dissipation": d.dissipation,
+        }
+        print(json.dumps(out, indent=2))
+    elif args.format == "latex":
+        names = {d.temperature: r"\lambda"}
+        for k, v in acc.items():
+            print(rf"\ddot{{q}}_{{{k[1:]}}} = {sympy.latex(v, symbol_names=names)}")
+        print(rf"H = {sympy.latex(H, symbol_names=names)}")
+        print(rf"\frac{{dH}}{{dt}} = {sympy.latex(d.energy_rate, symbol_names=names)}")
+    else:
+        for k, v in acc.items():
+            print(f"{k}'' = {v}")
+        print(f"H = {H}")
+        print(f"dH/dt = {d.energy_rate}")
+    return 0
+
+
 class _UsageError(IegnError):
     pass
 
@@ -103,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``iegn`` console script; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return {"verify": _cmd_verify, "bound": _cmd_bound}[args.command](args)
+        return {"verify": _cmd_verify, "bound": _cmd_bound, "derive": _cmd_derive}[args.command](args)
     except IegnError as exc:
         print(f"iegn: error: {exc}", file=sys.stderr)
         return 2

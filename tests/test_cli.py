@@ -60,6 +60,14 @@ def test_bound_text_output_and_disconnected_graph(tmp_path):
         (("bound", "loop.edgelist"), "self-loop"),
         (("bound", "neg.edgelist", "--weight", "weight"), "weights must be finite and > 0"),
         (("verify", "--claim", "B99"), "claim id 'B99'"),
+        (("derive", "euler-lagrange", "--coordinates", "0"), "coordinates=0 must be >= 1"),
+        (("derive", "euler-lagrange", "--coordinates", "two"), "invalid int value: 'two'"),
+        (("derive", "euler-lagrange", "--coordinates", "2", "--potential", "q0 + ("), "does not parse"),
+        (("derive", "euler-lagrange", "--coordinates", "2", "--potential", "q0*q2"), "uses symbol 'q2'"),
+        (("derive", "euler-lagrange", "--coordinates", "2", "--potential", "x + q0"), "uses symbol 'x'"),
+        (("derive", "euler-lagrange", "--coordinates", "2", "--format", "yaml"), "invalid choice: 'yaml'"),
+        (("derive", "euler-lagrange"), "required: --coordinates"),
+        (("derive",), "required: what"),
         (("verify", "--examples", "0"), "--examples=0 must be >= 1"),
         (("frobnicate",), "invalid choice: 'frobnicate'"),
         ((), "required: command"),
@@ -97,3 +105,38 @@ def test_verify_markdown_and_progress_and_certificates(tmp_path):
     assert "B14 [1/6] smt-proof" in out.stderr  # progress lines
     cert = json.loads((tmp_path / "certs" / "stability_necessity.json").read_text())
     assert cert["verdict"] == "proved" and cert["seconds"] >= 0 and "(check-sat)" in cert["smtlib"]
+
+
+def test_derive_euler_lagrange_json_contract():
+    import sympy
+
+    out = run("derive", "euler-lagrange", "--coordinates", "2", "--potential", "(q1 - q0)**2/2", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["coordinates"] == ["q0", "q1"]
+    assert set(data["accelerations"]) == {"q0", "q1"}
+    q0, q1, m0, m1, lam, v0, v1 = sympy.symbols("q0 q1 m0 m1 lam v0 v1")
+    # by hand: m0 q0'' = (q1 - q0) + lam (log q0 + 1), and symmetrically
+    a0 = sympy.sympify(data["accelerations"]["q0"])
+    a1 = sympy.sympify(data["accelerations"]["q1"])
+    assert sympy.expand(a0 - ((q1 - q0) + lam * (sympy.log(q0) + 1)) / m0) == 0
+    assert sympy.expand(a1 - ((q0 - q1) + lam * (sympy.log(q1) + 1)) / m1) == 0
+    H = sympy.sympify(data["hamiltonian"])
+    expected_H = m0 * v0**2 / 2 + m1 * v1**2 / 2 + (q1 - q0) ** 2 / 2 - lam * (q0 * sympy.log(q0) + q1 * sympy.log(q1))
+    assert sympy.expand(H - expected_H) == 0
+    assert data["energy_rate"] == "0"
+
+
+def test_derive_text_latex_and_dissipation():
+    text = run("derive", "euler-lagrange", "--coordinates", "1", "--entropy", "none", "--potential", "q0**2/2")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.splitlines()[0] == "q0'' = -q0/m0"
+    latex = run("derive", "euler-lagrange", "--coordinates", "1", "--format", "latex")
+    assert r"\ddot{q}_{0} = " in latex.stdout and r"\lambda" in latex.stdout
+    damped = run("derive", "euler-lagrange", "--coordinates", "2", "--dissipation", "--format", "json")
+    data = json.loads(damped.stdout)
+    assert data["dissipation"] is True
+    import sympy
+
+    g0, g1, v0, v1 = sympy.symbols("gamma0 gamma1 v0 v1")
+    assert sympy.expand(sympy.sympify(data["energy_rate"]) + g0 * v0**2 + g1 * v1**2) == 0

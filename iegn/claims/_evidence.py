@@ -46,4 +46,7 @@ def property_outcome(
         run()
     except AssertionError as exc:
         return Outcome(False, f"property failed on a case: {exc}", {"examples": count})
-    return Outcome(True, f"{what}: held on {count} examples", {"examples": count})
+    # Hypothesis may run a case more than once (replaying the explicit/shrunk examples): report
+    # the examples asked for, and how many calls were made.
+    return Outcome(True, f"{what}: held on {options.examples} examples", {"examples": options.examples,
+                                                                          "calls": count})

@@ -1,5 +1,12 @@
 """Symbolic layer (SymPy, z3): derivations and machine-checked statements."""
 
+from ._lagrangian import ENTROPY_CONVENTIONS as ENTROPY_CONVENTIONS
+from ._lagrangian import Equilibrium as Equilibrium
+from ._lagrangian import EulerLagrangeDerivation as EulerLagrangeDerivation
+from ._lagrangian import coordinate_symbols as coordinate_symbols
+from ._lagrangian import derive_euler_lagrange as derive_euler_lagrange
+from ._lagrangian import exact_simplify as exact_simplify
+from ._lagrangian import parse_potential as parse_potential
 from ._smt import Certificate as Certificate
 from ._smt import prove as prove
 from ._smt import stability_certificates as stability_certificates
@@ -10,11 +17,18 @@ from ._stability import exact_stability_constants as exact_stability_constants
 from ._stability import laplacian_eigenvalues_exact as laplacian_eigenvalues_exact
 
 __all__ = [
+    "ENTROPY_CONVENTIONS",
     "Certificate",
+    "Equilibrium",
+    "EulerLagrangeDerivation",
     "StabilityDerivation",
+    "coordinate_symbols",
+    "derive_euler_lagrange",
     "derive_stability",
+    "exact_simplify",
     "exact_stability_constants",
     "laplacian_eigenvalues_exact",
+    "parse_potential",
     "prove",
     "stability_certificates",
     "to_z3",

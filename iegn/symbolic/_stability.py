@@ -136,14 +136,24 @@ def derive_stability() -> StabilityDerivation:
     # 6. |1 - alpha mu| is convex in mu: its maximum over [mu_2, mu_max] is at an endpoint.
     rho = sympy.Max(sympy.Abs(factor.subs(MU, MU_2)), sympy.Abs(factor.subs(MU, MU_MAX)))
     steps.append("|g| is convex in mu, so the worst mode is mu_2 or mu_max")
-    # 7. The min over alpha of the max of the two V-shaped curves sits where they cross
-    #    with opposite signs: 1 - alpha mu_2 = -(1 - alpha mu_max).
-    crossing = sympy.solve(sympy.Eq(factor.subs(MU, MU_2), -factor.subs(MU, MU_MAX)), ALPHA)
-    if len(crossing) != 1:  # pragma: no cover - SymPy regression guard
-        raise RuntimeError(f"expected one crossing, got {crossing}")
-    optimal = sympy.simplify(crossing[0])
-    optimal_factor = sympy.factor(sympy.simplify(factor.subs(MU, MU_2).subs(ALPHA, optimal)))
-    steps.append("solve 1 - alpha mu_2 = -(1 - alpha mu_max) for alpha; substitute back")
+    # 7. rho(alpha) is the max of two V-shaped curves |g(mu_2)|, |g(mu_max)|; its minimum over
+    #    alpha is where they balance, |g(mu_2)| = |g(mu_max)|, i.e. g(mu_2)^2 = g(mu_max)^2. That
+    #    equation has two roots: alpha = 0 (rho = 1, both curves equal 1) and the crossing of a
+    #    falling branch with a rising one, which is the minimiser.
+    g2, gmax = factor.subs(MU, MU_2), factor.subs(MU, MU_MAX)
+    balance = sympy.solve(sympy.expand(g2**2 - gmax**2), ALPHA)
+    nonzero = [r for r in balance if r != 0]
+    if len(nonzero) != 1:  # pragma: no cover - SymPy regression guard
+        raise RuntimeError(f"expected roots 0 and one crossing, got {balance}")
+    optimal = sympy.simplify(nonzero[0])
+    # at the crossing the mu_2 branch still falls (g > 0) and the mu_max branch rises (g < 0):
+    # opposite signs, so moving alpha either way raises one of the two and the max
+    opposite = sympy.simplify(g2.subs(ALPHA, optimal) + gmax.subs(ALPHA, optimal))
+    if opposite != 0:  # pragma: no cover - SymPy regression guard
+        raise RuntimeError(f"the crossing is not an opposite-sign balance: {opposite}")
+    optimal_factor = sympy.cancel(g2.subs(ALPHA, optimal))
+    steps.append("solve |g(mu_2)| = |g(mu_max)| (squared) for alpha: roots 0 and the crossing; at the crossing "
+                 "g(mu_2) = -g(mu_max), one branch falling and one rising, so it minimises the max")
     results: dict[str, sympy.Basic] = {
         "mode_factor": factor,
         "mode_solution": solution,
