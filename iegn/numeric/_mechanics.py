@@ -76,6 +76,8 @@ class LagrangianKernels:
         ``(q, *params) -> V_c`` or ``None``.
     backend
         ``"numpy"`` or ``"jax"``.
+    dissipation
+        Whether the derivation has Rayleigh dissipation (``damping`` acts only then).
     """
 
     n: int
@@ -88,6 +90,7 @@ class LagrangianKernels:
     coupling_force: Callable[..., Any] | None
     coupling_energy: Callable[..., Any] | None
     backend: str
+    dissipation: bool = False
 
     def hamiltonian(self, q: Any, v: Any, *, masses: Any = 1.0, temperature: float = 1.0,
                     parameters: Mapping[str, float] | None = None) -> Any:
@@ -184,7 +187,7 @@ def _kernels_cached(derivation: Any, backend: str) -> LagrangianKernels:
         force_fn, energy_fn = _wrap_coupling(raw_force, raw_energy, idx, backend)
     uses_log = any(site[key].has(sympy.log) for key in ("acceleration", "momentum_update", "hamiltonian"))
     return LagrangianKernels(d.n, tuple(p.name for p in params), bool(uses_log), acc, energy, pos, mom,
-                             force_fn, energy_fn, backend)
+                             force_fn, energy_fn, backend, bool(d.dissipation))
 
 
 def _wrap_coupling(raw_force: Callable[..., Any], raw_energy: Callable[..., Any], idx: list[int],
@@ -314,11 +317,16 @@ def simulate(
     if q.shape != v.shape:
         raise InvalidArgumentError(f"q0 has shape {q.shape} but v0 has shape {v.shape}")
     if kern.uses_log and not np.all(q > 0):
-        bad = np.argwhere(~(q > 0))[0]
-        raise InvalidArgumentError(f"q0{list(bad)}={float(q[tuple(bad)])!r} must be > 0 (log q in the Lagrangian)")
+        bad = tuple(int(i) for i in np.argwhere(~(q > 0))[0])
+        raise InvalidArgumentError(f"q0[{', '.join(map(str, bad))}]={float(q[bad])!r} must be > 0 "
+                                   "(log q in the Lagrangian)")
     m = _coefficients("masses", masses, n, positive=True)
     g = _coefficients("damping", damping, n, positive=False)
+    if not kern.dissipation and np.any(g != 0):
+        raise InvalidArgumentError(f"damping={damping!r} but the derivation has no dissipation "
+                                   "(derive with dissipation=True)")
     params = _param_values(kern, parameters)
+    _check_initial_state(kern, q, v, m, g, lam, params)
     run = _run_jax if backend == "jax" else _run_numpy
     Q, Vs, energy, exit_step = run(kern, q, v, h, n_steps, m, g, lam, params, method)
     traj = Trajectory(h * np.arange(n_steps + 1), Q, Vs, energy, exit_step, method)
@@ -327,6 +335,19 @@ def simulate(
         raise DomainExitError(f"{method} trajectory left the domain (q <= 0 or overflow) at step {first} "
                               f"(t = {first * h:.6g}); pass on_failure='return' to inspect it", traj)
     return traj
+
+
+def _check_initial_state(kern: LagrangianKernels, q: np.ndarray, v: np.ndarray, m: np.ndarray, g: np.ndarray,
+                         lam: float, params: tuple[float, ...]) -> None:
+    """The energy and acceleration at the start must be finite (a potential's own domain, overflow)."""
+    with np.errstate(all="ignore"):
+        e0 = np.asarray(_energy_fn(kern, np, m, lam, params)(q, v), dtype=np.float64)
+        a0 = np.asarray(kern.site_acceleration(q, v, m, g, lam, kern._force(q, params), *params), dtype=np.float64)
+    for what, val in (("energy H(q0, v0)", e0), ("acceleration at (q0, v0)", a0)):
+        if not np.all(np.isfinite(val)):
+            bad = float(np.ravel(val)[np.flatnonzero(~np.isfinite(np.ravel(val)))[0]])
+            raise InvalidArgumentError(f"the {what} is {bad!r}: the initial state is outside the domain of the "
+                                       "potential or overflows float64")
 
 
 def _state(name: str, value: Any, n: int) -> np.ndarray:
@@ -427,9 +448,7 @@ def _run_numpy(kern: LagrangianKernels, q: np.ndarray, v: np.ndarray, h: float, 
     Vs = np.empty_like(Q)
     batch = q.shape[:-1]
     Es = np.empty((n_steps + 1, *batch))
-    Q[0], Vs[0], Es[0] = q, v, _energy_fn(kern, np, m, lam, params)(q, v)
-    if not np.all(np.isfinite(Es[0])):
-        raise InvalidArgumentError("the energy H(q0, v0) is not finite in float64")
+    Q[0], Vs[0], Es[0] = q, v, _energy_fn(kern, np, m, lam, params)(q, v)  # finite: checked by simulate
     e = Es[0]
     exit_step = np.full(batch, -1, dtype=np.int64)
     alive = np.ones(batch, dtype=bool)
@@ -454,12 +473,11 @@ def _run_jax(kern: LagrangianKernels, q: np.ndarray, v: np.ndarray, h: float, n_
     jax, jnp = import_jax()
     single = q.ndim == 1
     qb, vb = (q[None], v[None]) if single else (q, v)
-    runner = _jax_runner(kern, h, n_steps, tuple(m), tuple(g), lam, params, method)
-    Q, Vs, Es, exit_step = runner(jnp.asarray(qb), jnp.asarray(vb))
+    runner = _jax_runner(kern, n_steps, method)
+    Q, Vs, Es, exit_step = runner(jnp.asarray(qb), jnp.asarray(vb), jnp.float64(h), jnp.asarray(m),
+                                  jnp.asarray(g), jnp.float64(lam), jnp.asarray(params, dtype=jnp.float64))
     Q, Vs, Es, exit_step = (np.asarray(Q, dtype=np.float64), np.asarray(Vs, dtype=np.float64),
                             np.asarray(Es, dtype=np.float64), np.asarray(exit_step, dtype=np.int64))
-    if not np.all(np.isfinite(Es[:, 0])):
-        raise InvalidArgumentError("the energy H(q0, v0) is not finite in float64")
     # vmap puts the batch first: (batch, n_steps + 1, ...) -> (n_steps + 1, batch, ...)
     Q, Vs, Es = np.moveaxis(Q, 0, 1), np.moveaxis(Vs, 0, 1), np.moveaxis(Es, 0, 1)
     if single:
@@ -468,16 +486,19 @@ def _run_jax(kern: LagrangianKernels, q: np.ndarray, v: np.ndarray, h: float, n_
 
 
 @functools.lru_cache(maxsize=32)
-def _jax_runner(kern: LagrangianKernels, h: float, n_steps: int, m: tuple[float, ...], g: tuple[float, ...],
-                lam: float, params: tuple[float, ...], method: str) -> Callable[..., Any]:
+def _jax_runner(kern: LagrangianKernels, n_steps: int, method: str) -> Callable[..., Any]:
+    """The compiled integrator: cached on the kernels, the step count and the method only; the
+    step, masses, damping, temperature and parameters are traced arguments (a sweep over them
+    does not recompile)."""
     from ..kernels import import_jax
 
     jax, jnp = import_jax()
-    ma, ga = jnp.asarray(m), jnp.asarray(g)
-    step = _step_fn(kern, jnp, h, ma, ga, lam, params, method)
-    energy = _energy_fn(kern, jnp, ma, lam, params)
 
-    def one(q: Any, v: Any) -> tuple[Any, Any, Any, Any]:
+    def one(q: Any, v: Any, h: Any, ma: Any, ga: Any, lam: Any, pa: Any) -> tuple[Any, Any, Any, Any]:
+        params = tuple(pa[i] for i in range(len(kern.parameters)))
+        step = _step_fn(kern, jnp, h, ma, ga, lam, params, method)
+        energy = _energy_fn(kern, jnp, ma, lam, params)
+
         def body(carry: Any, k: Any) -> tuple[Any, Any]:
             q, v, e, alive, exit_step = carry
             q1, v1, e1, ok = step(q, v)
@@ -492,4 +513,4 @@ def _jax_runner(kern: LagrangianKernels, h: float, n_steps: int, m: tuple[float,
         return (jnp.concatenate([q[None], Qs]), jnp.concatenate([v[None], Vs]), jnp.concatenate([e0[None], Es]),
                 exit_step)
 
-    return jax.jit(jax.vmap(one))
+    return jax.jit(jax.vmap(one, in_axes=(0, 0, None, None, None, None, None)))
