@@ -555,3 +555,57 @@ def test_jax_parameter_sweep_reuses_one_compiled_program():
     # oracle: q(t) = cos(sqrt(k) t) at t = 1; Verlet's phase error ~ h^2 k^1.5 t / 24 <= 1e-4
     assert_close(finals, [np.cos(np.sqrt(k)) for k in (1.0, 4.0, 9.0)], rtol=0, atol=2e-4,
                  why="Verlet phase error O(h^2) at h = 0.01")
+
+
+# ------------------------------------------------------------------ the simplex constraint
+def _boltzmann_system(n):
+    return derive_euler_lagrange(n, " + ".join(f"E{i}*q{i}" for i in range(n)), parameters=[f"E{i}" for i in range(n)],
+                                 entropy="free-energy", dissipation=True)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax"])
+@pytest.mark.parametrize("method", INTEGRATION_METHODS)
+def test_damped_free_energy_dynamics_on_the_simplex_reach_boltzmann(method, backend):
+    if backend == "jax":
+        pytest.importorskip("jax")
+    from scipy.special import softmax
+
+    E, lam = np.array([0.0, 1.0, 0.3, 2.0]), 0.7
+    tr = simulate(_boltzmann_system(4), np.full(4, 0.25), [0.1, -0.1, 0.05, -0.05], step=0.02, n_steps=5000,
+                  damping=5.0, temperature=lam, parameters={f"E{i}": E[i] for i in range(4)}, constraint="simplex",
+                  method=method, backend=backend)
+    # the constraint is exact up to rounding of one projection per step
+    assert np.abs(tr.positions.sum(axis=-1) - 1.0).max() <= 1e-13
+    assert np.abs(tr.velocities.sum(axis=-1)).max() <= 1e-13
+    # oracle: SciPy's softmax of -E/lam; overdamped decay over t = 100 leaves < 1e-10
+    assert_close(tr.positions[-1], softmax(-E / lam), rtol=0, atol=1e-10, why="exponential decay, t = 100")
+
+
+def test_rattle_conserves_energy_without_damping():
+    d = derive_euler_lagrange(3, "q0*q1 + q2**2", entropy="free-energy")
+    tr = simulate(d, [0.2, 0.3, 0.5], [0.05, -0.02, -0.03], step=0.01, n_steps=20_000, temperature=0.5,
+                  constraint="simplex")
+    err = np.abs(tr.energy - tr.energy[0])
+    # symplectic on the constraint manifold: bounded O(h^2) error, no drift (Hairer et al. 2006, VII.1.4)
+    assert err.max() < 1e-4 and err[-2000:].max() <= 1.5 * err[:2000].max()
+
+
+def test_the_blueprint_sign_runs_away_from_its_simplex_equilibrium():
+    E, lam = np.array([0.0, 1.0, 0.3, 2.0]), 0.7
+    d = derive_euler_lagrange(4, " + ".join(f"E{i}*q{i}" for i in range(4)), parameters=[f"E{i}" for i in range(4)],
+                              dissipation=True)
+    tr = simulate(d, np.full(4, 0.25), np.zeros(4), step=0.02, n_steps=5000, damping=5.0, temperature=lam,
+                  parameters={f"E{i}": E[i] for i in range(4)}, constraint="simplex", on_failure="return")
+    # its only interior equilibrium, softmax(+E/lam), is a maximum: the state reaches the boundary
+    assert tr.exit_step > 0
+
+
+@pytest.mark.parametrize(("q0", "v0", "match"), [
+    ([0.5, 0.6], [0.0, 0.0], r"sum\(q0\) = 1"),
+    ([0.5, 0.5], [0.1, 0.0], r"sum\(v0\) = 0"),
+])
+def test_simplex_start_is_validated(q0, v0, match):
+    with pytest.raises(InvalidArgumentError, match=match):
+        simulate(derive_euler_lagrange(2, entropy="free-energy"), q0, v0, step=0.1, n_steps=2, constraint="simplex")
+    with pytest.raises(InvalidArgumentError, match="constraint='sphere'"):
+        simulate(derive_euler_lagrange(2), [0.5, 0.5], [0.0, 0.0], step=0.1, n_steps=2, constraint="sphere")

@@ -218,6 +218,42 @@ def _b03_simplex(options: VerifyOptions) -> Outcome:
                     [str(lag_curv), str(fe_curv)]})
 
 
+def _face_minimum(E: np.ndarray, lam: float) -> float:
+    """min of F = E.q - lam S over the faces q_i = 0 of the simplex: -lam log Z without state i."""
+    z = np.exp(-(E - E.min()) / lam)
+    return float(min(-lam * np.log(np.delete(z, i).sum()) + E.min() for i in range(E.size)))
+
+
+def _b03_boltzmann_dynamics(options: VerifyOptions) -> Outcome:
+    """Corrected and constrained to the simplex, damped dynamics settle at softmax(-E/lam)."""
+    strategy = st.tuples(st.integers(2, 5), st.floats(0.5, 2.0), st.floats(1.0, 3.0), st.data())
+
+    def law(case: Any) -> None:
+        n, lam, gamma, data = case
+        E = np.array(data.draw(st.lists(st.floats(-1.0, 1.0), min_size=n, max_size=n)))
+        target = special.softmax(-E / lam)  # SciPy: the Boltzmann distribution, independent oracle
+        d = _simplex_system(n)
+        # start between the uniform point and the target, where F is below its minimum on every
+        # face q_i = 0: the energy only decreases, so the state can never reach the boundary
+        free = lambda q: float(E @ q + lam * np.sum(q * np.log(q)))  # noqa: E731
+        q0 = 0.5 * target + 0.5 / n
+        while not free(q0) < _face_minimum(E, lam):
+            q0 = 0.5 * (q0 + target)
+        tr = simulate(d, q0, np.zeros(n), step=0.05, n_steps=2500, damping=gamma, temperature=lam,
+                      parameters={f"E{i}": float(E[i]) for i in range(n)}, constraint="simplex")
+        assert abs(tr.positions.sum(axis=-1) - 1.0).max() <= 1e-13, "left the simplex"
+        assert np.abs(tr.positions[-1] - target).max() <= 1e-6, f"{tr.positions[-1]} vs {target}"
+
+    return property_outcome(law, strategy, options,
+                            what="𝓛 = T − (V − λS), V = E·q, damping, on the simplex (RATTLE): the state settles at "
+                                 "softmax(−E/λ) (SciPy) to 1e-6, Σq = 1 kept to 1e-13")
+
+
+def _simplex_system(n: int) -> Any:
+    return derive_euler_lagrange(n, " + ".join(f"E{i}*q{i}" for i in range(n)), parameters=[f"E{i}" for i in range(n)],
+                                 entropy="free-energy", dissipation=True)
+
+
 def _b03_corrected(options: VerifyOptions) -> Outcome:
     """With entropy='free-energy' the effective potential is exactly F = V - lam S."""
     n = 3
@@ -284,7 +320,8 @@ LAGRANGIAN_CLAIMS: tuple[Claim, ...] = (
             "stable. Lemma 1 minimises F = V − λS, i.e. solves ∇V − λ∇S = 0. For V = Σ Eᵢqᵢ the Lagrangian's "
             "equilibrium is qᵢ = exp(Eᵢ/λ − 1) (on the simplex: softmax(+E/λ), a maximum), Lemma 1's is "
             "exp(−Eᵢ/λ − 1) (on the simplex: the Boltzmann distribution softmax(−E/λ)). The Lagrangian that "
-            "describes Lemma 1's equilibrium is 𝓛 = T − (V − λS) (``entropy='free-energy'``)."
+            "describes Lemma 1's equilibrium is 𝓛 = T − (V − λS) (``entropy='free-energy'``); with dissipation "
+            "and the constraint Σqᵢ = 1 its trajectories settle at the Boltzmann distribution."
         ),
         evidence=(
             Evidence("symbolic-identity", "V = E q: equilibria exp(E/λ − 1) (maximum) vs exp(−E/λ − 1) (minimum), "
@@ -293,6 +330,8 @@ LAGRANGIAN_CLAIMS: tuple[Claim, ...] = (
                      "distribution (SciPy softmax)", _b03_simplex),
             Evidence("symbolic-identity", "corrected Lagrangian: effective potential = F = V − λS exactly",
                      _b03_corrected),
+            Evidence("property-test", "corrected, damped and constrained to the simplex, the dynamics settle at the "
+                     "Boltzmann distribution softmax(−E/λ)", _b03_boltzmann_dynamics),
         ),
     ),
 )

@@ -8,6 +8,7 @@ from ._consensus import consensus_matrix as consensus_matrix
 from ._consensus import stability_constants as stability_constants
 from ._laplacian import as_laplacian as as_laplacian
 from ._laplacian import laplacian_extreme_eigenvalues as laplacian_extreme_eigenvalues
+from ._mechanics import CONSTRAINTS as CONSTRAINTS
 from ._mechanics import INTEGRATION_METHODS as INTEGRATION_METHODS
 from ._mechanics import DomainExitError as DomainExitError
 from ._mechanics import LagrangianKernels as LagrangianKernels
@@ -16,6 +17,7 @@ from ._mechanics import lagrangian_kernels as lagrangian_kernels
 from ._mechanics import simulate as simulate
 
 __all__ = [
+    "CONSTRAINTS",
     "INTEGRATION_METHODS",
     "ConsensusResult",
     "DomainExitError",

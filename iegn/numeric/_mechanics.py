@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..symbolic._lagrangian import EulerLagrangeDerivation
 
 __all__ = [
+    "CONSTRAINTS",
     "INTEGRATION_METHODS",
     "DomainExitError",
     "LagrangianKernels",
@@ -42,6 +43,9 @@ __all__ = [
 Method = Literal["variational", "euler", "rk4"]
 #: Integration methods of :func:`simulate`.
 INTEGRATION_METHODS: tuple[str, ...] = ("variational", "euler", "rk4")
+Constraint = Literal["none", "simplex"]
+#: Holonomic constraints :func:`simulate` can impose: none, or :math:`\sum_i q_i = 1`.
+CONSTRAINTS: tuple[str, ...] = ("none", "simplex")
 
 
 class DomainExitError(NotConvergedError):
@@ -259,6 +263,7 @@ def simulate(
     temperature: float = 1.0,
     parameters: Mapping[str, float] | None = None,
     method: Method = "variational",
+    constraint: Constraint = "none",
     backend: Literal["numpy", "jax"] = "numpy",
     on_failure: Literal["raise", "return"] = "raise",
 ) -> Trajectory:
@@ -283,6 +288,13 @@ def simulate(
         Values of the potential's extra symbols.
     method
         ``"variational"`` (default), ``"euler"`` or ``"rk4"``; see the module notes.
+    constraint
+        ``"none"`` (default) or ``"simplex"``: keep :math:`\sum_i q_i = 1` (a point of the
+        probability simplex, with the entropy's :math:`q_i > 0`) by a Lagrange multiplier, the
+        same constraint force on every coordinate (d'Alembert). The start must satisfy
+        :math:`\sum_i q_i = 1` and :math:`\sum_i v_i = 0`. The variational method becomes
+        RATTLE, still symplectic on the constraint manifold :cite:p:`hairer2006geometric`
+        (Sect. VII.1.4).
     backend
         ``"numpy"``, or ``"jax"``: the step loop is a :func:`jax.lax.scan` under ``jit``,
         batched over initial conditions with :func:`jax.vmap`, in float64.
@@ -303,6 +315,7 @@ def simulate(
     (1.0, 1.2e-05)
     """
     check_option("method", method, INTEGRATION_METHODS)
+    check_option("constraint", constraint, CONSTRAINTS)
     check_option("backend", backend, ("numpy", "jax"))
     check_option("on_failure", on_failure, ("raise", "return"))
     h = check_real("step", step, lower=0.0, lower_open=True)
@@ -326,15 +339,29 @@ def simulate(
         raise InvalidArgumentError(f"damping={damping!r} but the derivation has no dissipation "
                                    "(derive with dissipation=True)")
     params = _param_values(kern, parameters)
+    simplex = constraint == "simplex"
+    if simplex:
+        _check_on_simplex(q, v)
     _check_initial_state(kern, q, v, m, g, lam, params)
     run = _run_jax if backend == "jax" else _run_numpy
-    Q, Vs, energy, exit_step = run(kern, q, v, h, n_steps, m, g, lam, params, method)
+    Q, Vs, energy, exit_step = run(kern, q, v, h, n_steps, m, g, lam, params, method, simplex)
     traj = Trajectory(h * np.arange(n_steps + 1), Q, Vs, energy, exit_step, method)
     if on_failure == "raise" and not traj.completed:
         first = int(exit_step[exit_step >= 0].min())
         raise DomainExitError(f"{method} trajectory left the domain (q <= 0 or overflow) at step {first} "
                               f"(t = {first * h:.6g}); pass on_failure='return' to inspect it", traj)
     return traj
+
+
+def _check_on_simplex(q: np.ndarray, v: np.ndarray) -> None:
+    n = q.shape[-1]
+    # a start built as x / x.sum() is on the simplex to a few ulps per coordinate
+    tol = 8 * n * float(np.finfo(np.float64).eps)
+    total, flow = q.sum(axis=-1), v.sum(axis=-1)
+    if not np.all(np.abs(total - 1.0) <= tol):
+        raise InvalidArgumentError(f"constraint='simplex' needs sum(q0) = 1, got {float(np.ravel(total)[0])!r}")
+    if not np.all(np.abs(flow) <= tol * (1.0 + np.max(np.abs(v), axis=-1))):
+        raise InvalidArgumentError(f"constraint='simplex' needs sum(v0) = 0, got {float(np.ravel(flow)[0])!r}")
 
 
 def _check_initial_state(kern: LagrangianKernels, q: np.ndarray, v: np.ndarray, m: np.ndarray, g: np.ndarray,
@@ -387,12 +414,18 @@ def _energy_fn(kern: LagrangianKernels, xp: Any, m: Any, lam: float, params: tup
 
 
 def _step_fn(kern: LagrangianKernels, xp: Any, h: float, m: Any, g: Any, lam: float, params: tuple[float, ...],
-             method: str) -> Callable[[Any, Any], tuple[Any, Any, Any, Any]]:
-    """One step ``(q, v) -> (q', v', H(q', v'), ok)``, NaN-safe: the kernels never see ``q <= 0``.
+             method: str, simplex: bool = False) -> Callable[[Any, Any], tuple[Any, Any, Any, Any]]:
+    r"""One step ``(q, v) -> (q', v', H(q', v'), ok)``, NaN-safe: the kernels never see ``q <= 0``.
 
-    ``ok`` is false when the new state leaves the domain or its energy is not finite.
+    ``ok`` is false when the new state leaves the domain or its energy is not finite. With
+    ``simplex`` the holonomic constraint :math:`\sum_i q_i = 1` acts through a multiplier
+    :math:`\nu` (the same generalised force :math:`-\nu` on every coordinate): projected
+    accelerations for Euler/RK4, RATTLE for the variational method.
     """
     energy = _energy_fn(kern, xp, m, lam, params)
+
+    def total(x: Any) -> Any:
+        return xp.sum(x, axis=-1, keepdims=True)
 
     def valid(q: Any) -> Any:
         ok = xp.all(xp.isfinite(q), axis=-1)
@@ -403,15 +436,26 @@ def _step_fn(kern: LagrangianKernels, xp: Any, h: float, m: Any, g: Any, lam: fl
 
     def accel(q: Any, v: Any) -> Any:
         qs = safe(q)
-        return kern.site_acceleration(qs, v, m, g, lam, kern._force(qs, params), *params)
+        a = kern.site_acceleration(qs, v, m, g, lam, kern._force(qs, params), *params)
+        if simplex:  # m_i a_i = f_i - nu with sum_i a_i = 0 (keeps sum v = 0, hence sum q = 1)
+            a = a - total(a) / total(1.0 / m + xp.zeros_like(a)) / m
+        return a
 
     if method == "variational":
         def advance(q: Any, v: Any) -> tuple[Any, Any, Any]:
             p = m * v
-            q1 = kern.position_update(q, p, h, m, g, lam, kern._force(q, params), *params)
+            F = kern._force(q, params)
+            q1 = kern.position_update(q, p, h, m, g, lam, F, *params)
+            if simplex:  # RATTLE, position half: q1(nu) = q1(0) - c nu, c = dq1/dF, with sum q1 = 1
+                c = kern.position_update(q, p, h, m, g, lam, F + 1.0, *params) - q1
+                q1 = q1 - c * (total(q1) - 1.0) / total(c)
             ok = valid(q1)
             q1s = safe(q1)
-            p1 = kern.momentum_update(q, q1s, h, m, g, lam, kern._force(q1s, params), *params)
+            F1 = kern._force(q1s, params)
+            p1 = kern.momentum_update(q, q1s, h, m, g, lam, F1, *params)
+            if simplex:  # RATTLE, momentum half: p1(mu) = p1(0) - d mu, with sum p1/m = 0
+                d = kern.momentum_update(q, q1s, h, m, g, lam, F1 + 1.0, *params) - p1
+                p1 = p1 - d * total(p1 / m) / total(d / m)
             v1 = p1 / m
             return q1, v1, ok & xp.all(xp.isfinite(v1), axis=-1)
     elif method == "euler":
@@ -441,9 +485,9 @@ def _step_fn(kern: LagrangianKernels, xp: Any, h: float, m: Any, g: Any, lam: fl
 
 
 def _run_numpy(kern: LagrangianKernels, q: np.ndarray, v: np.ndarray, h: float, n_steps: int, m: np.ndarray,
-               g: np.ndarray, lam: float, params: tuple[float, ...], method: str
+               g: np.ndarray, lam: float, params: tuple[float, ...], method: str, simplex: bool
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    step = _step_fn(kern, np, h, m, g, lam, params, method)
+    step = _step_fn(kern, np, h, m, g, lam, params, method, simplex)
     Q = np.empty((n_steps + 1, *q.shape))
     Vs = np.empty_like(Q)
     batch = q.shape[:-1]
@@ -466,14 +510,14 @@ def _run_numpy(kern: LagrangianKernels, q: np.ndarray, v: np.ndarray, h: float, 
 
 
 def _run_jax(kern: LagrangianKernels, q: np.ndarray, v: np.ndarray, h: float, n_steps: int, m: np.ndarray,
-             g: np.ndarray, lam: float, params: tuple[float, ...], method: str
+             g: np.ndarray, lam: float, params: tuple[float, ...], method: str, simplex: bool
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     from ..kernels import import_jax
 
     jax, jnp = import_jax()
     single = q.ndim == 1
     qb, vb = (q[None], v[None]) if single else (q, v)
-    runner = _jax_runner(kern, n_steps, method)
+    runner = _jax_runner(kern, n_steps, method, simplex)
     Q, Vs, Es, exit_step = runner(jnp.asarray(qb), jnp.asarray(vb), jnp.float64(h), jnp.asarray(m),
                                   jnp.asarray(g), jnp.float64(lam), jnp.asarray(params, dtype=jnp.float64))
     Q, Vs, Es, exit_step = (np.asarray(Q, dtype=np.float64), np.asarray(Vs, dtype=np.float64),
@@ -486,7 +530,7 @@ def _run_jax(kern: LagrangianKernels, q: np.ndarray, v: np.ndarray, h: float, n_
 
 
 @functools.lru_cache(maxsize=32)
-def _jax_runner(kern: LagrangianKernels, n_steps: int, method: str) -> Callable[..., Any]:
+def _jax_runner(kern: LagrangianKernels, n_steps: int, method: str, simplex: bool = False) -> Callable[..., Any]:
     """The compiled integrator: cached on the kernels, the step count and the method only; the
     step, masses, damping, temperature and parameters are traced arguments (a sweep over them
     does not recompile)."""
@@ -496,7 +540,7 @@ def _jax_runner(kern: LagrangianKernels, n_steps: int, method: str) -> Callable[
 
     def one(q: Any, v: Any, h: Any, ma: Any, ga: Any, lam: Any, pa: Any) -> tuple[Any, Any, Any, Any]:
         params = tuple(pa[i] for i in range(len(kern.parameters)))
-        step = _step_fn(kern, jnp, h, ma, ga, lam, params, method)
+        step = _step_fn(kern, jnp, h, ma, ga, lam, params, method, simplex)
         energy = _energy_fn(kern, jnp, ma, lam, params)
 
         def body(carry: Any, k: Any) -> tuple[Any, Any]:
