@@ -33,11 +33,14 @@ __all__ = [
 ]
 
 Verdict = Literal["holds", "holds-with-conditions", "refuted", "not-mathematical"]
+#: The verdicts a claim can carry: the claim holds as stated; holds once the stated hypotheses
+#: are added; is false (with a counterexample); or is metaphor with no mathematical content.
 VERDICTS: tuple[str, ...] = ("holds", "holds-with-conditions", "refuted", "not-mathematical")
 EvidenceKind = Literal[
     "smt-proof", "symbolic-identity", "property-test", "reference", "cross-check", "counterexample",
     "measurement", "literature",
 ]
+#: The kinds of evidence a claim's record can carry (see DESIGN.md, "What verified means here").
 EVIDENCE_KINDS: tuple[str, ...] = (
     "smt-proof", "symbolic-identity", "property-test", "reference", "cross-check", "counterexample",
     "measurement", "literature",
