@@ -143,6 +143,11 @@ def consensus_matrix(laplacian: Any, step: float) -> np.ndarray | sps.csr_array:
     """
     mat = as_laplacian(laplacian)
     alpha = check_real("step", step)
+    return _iteration_matrix(mat, alpha)
+
+
+def _iteration_matrix(mat: np.ndarray | sps.csr_array, alpha: float) -> np.ndarray | sps.csr_array:
+    """``I - alpha L`` for an already validated Laplacian."""
     n = mat.shape[0]
     if sps.issparse(mat):
         return sps.csr_array(sps.eye_array(n, format="csr") - alpha * mat)
@@ -228,7 +233,7 @@ def consensus_iterate(
         atol = ROUNDING_FLOOR * math.sqrt(n) * float(np.max(np.abs(x), initial=0.0))
     else:
         atol = check_real("atol", atol, lower=0.0)
-    W = consensus_matrix(mat, alpha)
+    W = _iteration_matrix(mat, alpha)  # mat is validated above: no second check
     if backend == "jax":
         state, hist = _iterate_jax(W, x, max_iter, tol, atol)
     else:
