@@ -19,9 +19,14 @@ from .graph import critical_step as critical_step
 from .graph import laplacian_spectral_radius as laplacian_spectral_radius
 from .graph import optimal_step as optimal_step
 from .graph import stability_bound as stability_bound
+from .numeric import boltzmann as boltzmann
+from .numeric import free_energy as free_energy
+from .numeric import kl_divergence as kl_divergence
+from .numeric import log_partition as log_partition
+from .numeric import shannon_entropy as shannon_entropy
 from ._lazy import lazy_getattr as _lazy_getattr
 
-_LAZY = {"derive_stability": ".symbolic"}  # SymPy is imported only when asked for
+_LAZY = {"derive_stability": ".symbolic", "derive_euler_lagrange": ".symbolic", "derive_gibbs": ".symbolic"}  # SymPy is imported only when asked for
 __getattr__ = _lazy_getattr(__name__, globals(), _LAZY)
 
 __version__ = "0.1.0"
@@ -33,11 +38,18 @@ __all__ = [
     "InvalidGraphError",
     "NotConvergedError",
     "algebraic_connectivity",
+    "boltzmann",
     "consensus",
     "convergence_factor",
     "critical_step",
+    "derive_euler_lagrange",
+    "derive_gibbs",
     "derive_stability",
+    "free_energy",
+    "kl_divergence",
     "laplacian_spectral_radius",
+    "log_partition",
     "optimal_step",
+    "shannon_entropy",
     "stability_bound",
 ]

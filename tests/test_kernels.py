@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,14 @@ HAND = {
     "optimal_factor": lambda m2, mm: (mm - m2) / (mm + m2),
     "convergence_factor": lambda a, m2, mm: max(abs(1.0 - a * m2), abs(1.0 - a * mm)),
 }
+# Hand-written thermodynamic kernels (Cover & Thomas 2006, Ch. 2), typed independently.
+HAND_THERMO = {
+    "boltzmann_weight": lambda e, e_min, lam: math.exp(-(e - e_min) / lam),
+    "log_partition_shifted": lambda e_min, lam, s: -e_min / lam + math.log(s),
+    "entropy_term": lambda p: 0.0 if p == 0 else -p * math.log(p),
+    # log p - log q rather than log(p/q): p/q overflows for subnormal q
+    "kl_term": lambda p, q: 0.0 if p == 0 else (math.inf if q == 0 else p * (math.log(p) - math.log(q))),
+}
 positive = st.floats(1e-3, 1e3)
 
 
@@ -35,7 +44,27 @@ def test_committed_modules_are_what_the_generator_writes():
 
 
 def test_every_builtin_kernel_has_a_hand_formula():
-    assert set(kernel_names()) == set(HAND)
+    assert set(kernel_names()) == set(HAND) | set(HAND_THERMO)
+
+
+@given(st.floats(-50, 50), st.floats(-50, 50), st.floats(1e-3, 1e3), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_thermo_kernels_match_hand_formulas(e, shift, lam, p, q):
+    # XLA on CPU flushes subnormal inputs to zero; NumPy does not. Subnormal probabilities are
+    # outside what either backend promises, so they are mapped to 0 here.
+    p, q = (0.0 if 0.0 < x < sys.float_info.min else x for x in (p, q))
+    e_min = min(e, shift)  # the weight is used with E >= E_min: in (0, 1], never overflows
+    for backend in ("numpy", "jax"):
+        w = float(kernel("boltzmann_weight", backend)(e, e_min, lam))
+        assert math.isclose(w, HAND_THERMO["boltzmann_weight"](e, e_min, lam), rel_tol=1e-13, abs_tol=1e-300)
+        s = 1.0 + p * 10
+        z = float(kernel("log_partition_shifted", backend)(e_min, lam, s))
+        assert math.isclose(z, HAND_THERMO["log_partition_shifted"](e_min, lam, s), rel_tol=1e-13, abs_tol=1e-13)
+        # 0 log 0 = 0 and KL's +inf, without log(0) (NumPy errors are raised in this suite)
+        h = float(kernel("entropy_term", backend)(p))
+        assert math.isclose(h, HAND_THERMO["entropy_term"](p), rel_tol=1e-13, abs_tol=1e-300)
+        k = float(kernel("kl_term", backend)(p, q))
+        want = HAND_THERMO["kl_term"](p, q)
+        assert k == want if math.isinf(want) else math.isclose(k, want, rel_tol=1e-12, abs_tol=1e-15)
 
 
 @given(st.floats(-10, 10), positive, positive)

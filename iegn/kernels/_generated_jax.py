@@ -9,7 +9,7 @@ jax, _jnp = import_jax()
 import jax.numpy  # noqa: E402,F401  (x64 is on before this line)
 
 
-__all__ = ['mode_factor', 'critical_step', 'optimal_step', 'optimal_factor', 'convergence_factor']
+__all__ = ['mode_factor', 'critical_step', 'optimal_step', 'optimal_factor', 'convergence_factor', 'boltzmann_weight', 'log_partition_shifted', 'entropy_term', 'kl_term']
 
 
 def mode_factor(alpha, mu):
@@ -35,3 +35,23 @@ def optimal_factor(mu_2, mu_max):
 def convergence_factor(alpha, mu_2, mu_max):
     """Per-step contraction of the disagreement, max(|1-alpha mu_2|, |1-alpha mu_max|)."""
     return functools.reduce(jax.numpy.maximum, [abs(alpha*mu_2 - 1), abs(alpha*mu_max - 1)])
+
+
+def boltzmann_weight(E, E_min, lam):
+    """Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in (0, 1] for E >= E_min."""
+    return jax.numpy.exp(-(E - E_min)/lam)
+
+
+def log_partition_shifted(E_min, lam, s):
+    """log Z = -E_min/lam + log s, with s the sum of the shifted weights (s >= 1)."""
+    return -E_min/lam + jax.numpy.log(s)
+
+
+def entropy_term(p):
+    """-p log p, with 0 log 0 = 0 and no log(0) evaluated."""
+    return -p*jax.numpy.log(jax.numpy.select([jax.numpy.greater(p, 0),True], [p,1], default=jax.numpy.nan))
+
+
+def kl_term(p, q):
+    """p log(p/q): 0 where p = 0, +inf where p > 0 = q."""
+    return jax.numpy.select([jax.numpy.less_equal(p, 0),jax.numpy.less_equal(q, 0),True], [0,jax.numpy.inf,p*(jax.numpy.log(jax.numpy.select([jax.numpy.greater(p, 0),True], [p,1], default=jax.numpy.nan)) - jax.numpy.log(jax.numpy.select([jax.numpy.greater(q, 0),True], [q,1], default=jax.numpy.nan)))], default=jax.numpy.nan)

@@ -6,7 +6,7 @@ import functools  # noqa: F401
 import numpy  # noqa: F401
 
 
-__all__ = ['mode_factor', 'critical_step', 'optimal_step', 'optimal_factor', 'convergence_factor']
+__all__ = ['mode_factor', 'critical_step', 'optimal_step', 'optimal_factor', 'convergence_factor', 'boltzmann_weight', 'log_partition_shifted', 'entropy_term', 'kl_term']
 
 
 def mode_factor(alpha, mu):
@@ -32,3 +32,23 @@ def optimal_factor(mu_2, mu_max):
 def convergence_factor(alpha, mu_2, mu_max):
     """Per-step contraction of the disagreement, max(|1-alpha mu_2|, |1-alpha mu_max|)."""
     return functools.reduce(numpy.maximum, [abs(alpha*mu_2 - 1), abs(alpha*mu_max - 1)])
+
+
+def boltzmann_weight(E, E_min, lam):
+    """Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in (0, 1] for E >= E_min."""
+    return numpy.exp(-(E - E_min)/lam)
+
+
+def log_partition_shifted(E_min, lam, s):
+    """log Z = -E_min/lam + log s, with s the sum of the shifted weights (s >= 1)."""
+    return -E_min/lam + numpy.log(s)
+
+
+def entropy_term(p):
+    """-p log p, with 0 log 0 = 0 and no log(0) evaluated."""
+    return -p*numpy.log(numpy.select([numpy.greater(p, 0),True], [p,1], default=numpy.nan))
+
+
+def kl_term(p, q):
+    """p log(p/q): 0 where p = 0, +inf where p > 0 = q."""
+    return numpy.select([numpy.less_equal(p, 0),numpy.less_equal(q, 0),True], [0,numpy.inf,p*(numpy.log(numpy.select([numpy.greater(p, 0),True], [p,1], default=numpy.nan)) - numpy.log(numpy.select([numpy.greater(q, 0),True], [q,1], default=numpy.nan)))], default=numpy.nan)

@@ -18,9 +18,10 @@ TARGETS = {"numpy": HERE / "_generated_numpy.py", "jax": HERE / "_generated_jax.
 
 def builtin_specs() -> list[KernelSpec]:
     """Every built-in kernel, collected from the symbolic layer."""
+    from ..symbolic._gibbs import gibbs_kernel_specs
     from ..symbolic._stability import stability_kernel_specs
 
-    return [*stability_kernel_specs()]
+    return [*stability_kernel_specs(), *gibbs_kernel_specs()]
 
 
 def render() -> dict[str, str]:

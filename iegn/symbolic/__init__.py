@@ -1,5 +1,8 @@
 """Symbolic layer (SymPy, z3): derivations and machine-checked statements."""
 
+from ._gibbs import GibbsDerivation as GibbsDerivation
+from ._gibbs import derive_descent_conditions as derive_descent_conditions
+from ._gibbs import derive_gibbs as derive_gibbs
 from ._lagrangian import ENTROPY_CONVENTIONS as ENTROPY_CONVENTIONS
 from ._lagrangian import Equilibrium as Equilibrium
 from ._lagrangian import EulerLagrangeDerivation as EulerLagrangeDerivation
@@ -21,9 +24,12 @@ __all__ = [
     "Certificate",
     "Equilibrium",
     "EulerLagrangeDerivation",
+    "GibbsDerivation",
     "StabilityDerivation",
     "coordinate_symbols",
+    "derive_descent_conditions",
     "derive_euler_lagrange",
+    "derive_gibbs",
     "derive_stability",
     "exact_simplify",
     "exact_stability_constants",
