@@ -15,13 +15,12 @@ methods on the simplex.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 
 import sympy
 
 from .._validation import check_int
+from ._keyed import KeyedDerivation
 from ._lagrangian import exact_simplify
 
 __all__ = ["GibbsDerivation", "derive_gibbs", "derive_descent_conditions", "gibbs_kernel_specs"]
@@ -38,22 +37,13 @@ SUM_W = sympy.Symbol("s", positive=True)
 X = sympy.Symbol("x", positive=True)  # two-state coordinate p = (x, 1 - x)
 
 
-@dataclass(frozen=True)
-class GibbsDerivation(Mapping[str, sympy.Basic]):
-    """Keyed results of :func:`derive_gibbs` (a read-only mapping name → SymPy object)."""
+class GibbsDerivation(KeyedDerivation):
+    """Keyed results of :func:`derive_gibbs` (a read-only mapping name → SymPy object).
 
-    results: Mapping[str, sympy.Basic]
-    symbols: Mapping[str, object]
-    steps: tuple[str, ...] = field(default=())
-
-    def __getitem__(self, key: str) -> sympy.Basic:
-        return self.results[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.results)
-
-    def __len__(self) -> int:
-        return len(self.results)
+    Behaves as a read-only mapping from result name to SymPy object; ``symbols`` maps the
+    names used in the expressions to their SymPy symbols and ``steps`` records the
+    derivation in words.
+    """
 
 
 @cache

@@ -10,14 +10,14 @@ decoupling: the recurrence is solved by :func:`sympy.rsolve`, the convergent ste
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from fractions import Fraction
 from functools import cache
 
 import sympy
 
 from .._errors import InvalidArgumentError
+from ._keyed import KeyedDerivation
 
 __all__ = [
     "StabilityDerivation",
@@ -37,27 +37,13 @@ K = sympy.Symbol("k", integer=True, nonnegative=True)
 C0 = sympy.Symbol("c_0", real=True)
 
 
-@dataclass(frozen=True)
-class StabilityDerivation(Mapping[str, sympy.Basic]):
+class StabilityDerivation(KeyedDerivation):
     """Keyed results of :func:`derive_stability`.
 
     Behaves as a read-only mapping from result name to SymPy object; ``symbols`` maps the
     names used in the expressions to their SymPy symbols and ``steps`` records the
-    derivation in words, one entry per SymPy call.
+    derivation in words.
     """
-
-    results: Mapping[str, sympy.Basic]
-    symbols: Mapping[str, sympy.Symbol]
-    steps: tuple[str, ...] = field(default=())
-
-    def __getitem__(self, key: str) -> sympy.Basic:
-        return self.results[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.results)
-
-    def __len__(self) -> int:
-        return len(self.results)
 
 
 @cache
