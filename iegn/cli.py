@@ -1,4 +1,4 @@
-"""The ``iegn`` command line: ``iegn verify``, ``iegn bound`` and ``iegn derive``."""
+"""The ``iegn`` command line: ``iegn verify``, ``iegn bound``, ``iegn curvature`` and ``iegn derive``."""
 
 from __future__ import annotations
 
@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--method", choices=("auto", "exact", "dense", "sparse"), default="auto",
                    help="eigen-solver (exact: SymPy, small graphs)")
     b.add_argument("--format", choices=("text", "json"), default="text")
+
+    c = sub.add_parser("curvature", help="discrete Ricci curvature of every edge of a graph file")
+    c.add_argument("file", type=Path, help="graph file: .edgelist/.edges/.txt/.csv, .graphml, .gml or .json (node-link)")
+    c.add_argument("--kind", choices=("ollivier", "lin-lu-yau", "forman", "forman-augmented"), default="ollivier")
+    c.add_argument("--idleness", type=float, default=0.5, metavar="A", help="Ollivier-Ricci idleness in [0, 1)")
+    c.add_argument("--weight", metavar="ATTR", default=None, help="edge attribute holding the edge length")
+    c.add_argument("--format", choices=("text", "json", "csv"), default="text")
 
     d = sub.add_parser("derive", help="derive equations symbolically")
     dsub = d.add_subparsers(dest="what", required=True, parser_class=_Parser)
@@ -115,6 +122,37 @@ def _cmd_bound(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_curvature(args: argparse.Namespace) -> int:
+    from .graph import forman_ricci, lin_lu_yau, ollivier_ricci, read_graph
+
+    G = read_graph(args.file)
+    if args.kind == "ollivier":
+        res = ollivier_ricci(G, idleness=args.idleness, weight=args.weight)
+    elif args.kind == "lin-lu-yau":
+        if args.weight is not None:
+            raise _UsageError("--kind lin-lu-yau is for unweighted graphs: drop --weight")
+        res = lin_lu_yau(G)
+    else:
+        res = forman_ricci(G, augmented=args.kind == "forman-augmented", weight=args.weight)
+    rows = [{"source": u, "target": v, "curvature": float(k)} for (u, v), k in res.items()]
+    if args.format == "json":
+        out = {"kind": args.kind, "idleness": args.idleness if args.kind == "ollivier" else None,
+               "weight": args.weight, "edges": rows}
+        print(json.dumps(out, indent=2, allow_nan=False))
+    elif args.format == "csv":
+        import csv
+
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(["source", "target", "curvature"])
+        for r in rows:
+            w.writerow([r["source"], r["target"], repr(r["curvature"])])
+    else:
+        width = max((len(f"{r['source']} {r['target']}") for r in rows), default=4)
+        for r in rows:
+            print(f"{str(r['source']) + ' ' + str(r['target']):<{width}}  {r['curvature']:.12g}")
+    return 0
+
+
 def _cmd_derive(args: argparse.Namespace) -> int:
     import sympy
 
@@ -156,7 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``iegn`` console script; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return {"verify": _cmd_verify, "bound": _cmd_bound, "derive": _cmd_derive}[args.command](args)
+        return {"verify": _cmd_verify, "bound": _cmd_bound, "curvature": _cmd_curvature,
+                "derive": _cmd_derive}[args.command](args)
     except IegnError as exc:
         print(f"iegn: error: {exc}", file=sys.stderr)
         return 2

@@ -100,7 +100,7 @@ def _b04_boundary(options: VerifyOptions) -> Outcome:
     local = 4 * p_star[0] * p_star[1] / lam  # derived: (0, 4 x*(1 - x*)/lam)
     above = minimize_free_energy(E, lam, method="projected", step=1.05 * local, max_iter=400, on_failure="return")
     below = minimize_free_energy(E, lam, method="projected", step=0.95 * local, max_iter=4000, on_failure="return")
-    ok = (not md.converged and period2 and md.gap[-1] == 1.0 and not above.converged and above.gap[-1] > 0.5
+    ok = (not md.converged and period2 and abs(md.gap[-1] - 1.0) < 1e-12 and not above.converged and above.gap[-1] > 0.5
           and below.converged)
     return Outcome(ok, f"2 states, E = (0, 1), λ = 1: mirror descent at η = 2/λ alternates between two distributions "
                        f"forever (stationarity gap {md.gap[-1]:.3g} every step); projected gradient at 1.05× its local "

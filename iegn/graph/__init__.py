@@ -1,5 +1,13 @@
-"""Graph layer: Laplacians, spectral stability constants and consensus on NetworkX graphs."""
+"""Graph layer: Laplacians, spectral stability constants, consensus and discrete Ricci curvature on
+NetworkX graphs."""
 
+from ._curvature import CURVATURE_KINDS as CURVATURE_KINDS
+from ._curvature import MEASURES as MEASURES
+from ._curvature import CurvatureResult as CurvatureResult
+from ._curvature import forman_ricci as forman_ricci
+from ._curvature import lin_lu_yau as lin_lu_yau
+from ._curvature import ollivier_ricci as ollivier_ricci
+from ._curvature import set_edge_curvature as set_edge_curvature
 from ._io import GRAPH_FORMATS as GRAPH_FORMATS
 from ._io import read_graph as read_graph
 from ._laplacian import algebraic_connectivity as algebraic_connectivity
@@ -13,15 +21,22 @@ from ._laplacian import optimal_step as optimal_step
 from ._laplacian import stability_bound as stability_bound
 
 __all__ = [
+    "CURVATURE_KINDS",
     "GRAPH_FORMATS",
+    "MEASURES",
+    "CurvatureResult",
     "algebraic_connectivity",
     "check_graph",
     "consensus",
     "convergence_factor",
     "critical_step",
+    "forman_ricci",
     "laplacian_matrix",
     "laplacian_spectral_radius",
+    "lin_lu_yau",
+    "ollivier_ricci",
     "optimal_step",
     "read_graph",
+    "set_edge_curvature",
     "stability_bound",
 ]

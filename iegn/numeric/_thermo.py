@@ -194,17 +194,19 @@ def kl_divergence(p: Any, q: Any, *, base: float | None = None) -> Any:
     check_simplex(qa, name="q")
     lb = _log_base(base)
     d = xp.sum(kernel("kl_term", backend)(pa, qa), axis=-1)  # type: ignore[arg-type]
+    d = xp.maximum(d, 0.0)  # Gibbs' inequality in nats; rounding can leave -1e-17 at p = q
     if lb is not None:
-        d = d / lb
-    d = xp.maximum(d, 0.0)  # Gibbs' inequality; rounding can leave -1e-17 at p = q
+        d = d / lb  # a base below 1 makes every divergence <= 0, as log_b does
     return _finish(d, backend)
 
 
 def _temperature(temperature: Any) -> float:
     if _is_tracer(temperature):
         return temperature  # type: ignore[no-any-return]
-    if not isinstance(temperature, numbers.Real) and np.ndim(temperature) == 0:
-        temperature = float(np.asarray(temperature))
+    if (_is_jax(temperature) or isinstance(temperature, np.ndarray)) and np.ndim(temperature) == 0:
+        host = np.asarray(temperature)
+        if np.issubdtype(host.dtype, np.floating) or np.issubdtype(host.dtype, np.integer):
+            temperature = float(host)
     return check_real("temperature", temperature, lower=0.0, lower_open=True)
 
 
