@@ -2,12 +2,17 @@
 NetworkX graphs."""
 
 from ._curvature import CURVATURE_KINDS as CURVATURE_KINDS
+from ._curvature import GRC_UNIFORM_BELOW as GRC_UNIFORM_BELOW
 from ._curvature import MEASURES as MEASURES
 from ._curvature import CurvatureResult as CurvatureResult
 from ._curvature import forman_ricci as forman_ricci
 from ._curvature import lin_lu_yau as lin_lu_yau
 from ._curvature import ollivier_ricci as ollivier_ricci
 from ._curvature import set_edge_curvature as set_edge_curvature
+from ._flow import CommunityResult as CommunityResult
+from ._flow import RicciFlowResult as RicciFlowResult
+from ._flow import ricci_communities as ricci_communities
+from ._flow import ricci_flow as ricci_flow
 from ._io import GRAPH_FORMATS as GRAPH_FORMATS
 from ._io import read_graph as read_graph
 from ._laplacian import algebraic_connectivity as algebraic_connectivity
@@ -23,8 +28,11 @@ from ._laplacian import stability_bound as stability_bound
 __all__ = [
     "CURVATURE_KINDS",
     "GRAPH_FORMATS",
+    "GRC_UNIFORM_BELOW",
     "MEASURES",
+    "CommunityResult",
     "CurvatureResult",
+    "RicciFlowResult",
     "algebraic_connectivity",
     "check_graph",
     "consensus",
@@ -37,6 +45,8 @@ __all__ = [
     "ollivier_ricci",
     "optimal_step",
     "read_graph",
+    "ricci_communities",
+    "ricci_flow",
     "set_edge_curvature",
     "stability_bound",
 ]

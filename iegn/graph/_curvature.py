@@ -16,8 +16,9 @@ defines :math:`d` (shortest-path distance) and, with ``measure="inverse-length"`
 the random walk moves to a neighbour with probability proportional to :math:`1/w_{xz}`
 (short edges are strong ties). ``measure="uniform"`` ignores the lengths in the walk.
 ``measure="grc"`` reproduces GraphRicciCurvature 0.6.1's default weighting (probability
-proportional to :math:`e^{-w_{xz}^2}`, its ``exp_power=2, base=e``) so its users get identical
-numbers.
+proportional to :math:`e^{-w_{xz}^2}`, its ``exp_power=2, base=e``, and its rule of walking
+uniformly when those weights sum to at most :data:`GRC_UNIFORM_BELOW`) so its users get
+identical numbers.
 
 :math:`W_1` is computed **exactly**: each edge's transport problem is a small linear program
 solved by the HiGHS dual simplex; with ``exact=True`` the optimum is additionally certified in
@@ -53,6 +54,7 @@ from ._laplacian import check_graph
 
 __all__ = [
     "CURVATURE_KINDS",
+    "GRC_UNIFORM_BELOW",
     "MEASURES",
     "CurvatureResult",
     "forman_ricci",
@@ -67,6 +69,9 @@ CURVATURE_KINDS: tuple[str, ...] = ("ollivier", "lin-lu-yau", "forman", "forman-
 MEASURES: tuple[str, ...] = ("inverse-length", "uniform", "grc")
 
 Edge = tuple[Any, Any]
+#: GraphRicciCurvature 0.6.1 walks uniformly from a node whose neighbours' weights
+#: :math:`\sum_z e^{-w_{xz}^2}` sum to at most this (its own threshold); ``measure="grc"`` copies it.
+GRC_UNIFORM_BELOW = 1e-7
 
 
 @dataclass(frozen=True)
@@ -80,36 +85,42 @@ class CurvatureResult(Mapping[Edge, Any]):
     ----------
     kind
         One of :data:`CURVATURE_KINDS`.
-    values
-        ``{(u, v): value}`` in ``G.edges`` order (floats, or Fractions with ``exact=True``).
+    by_edge
+        ``{(u, v): value}`` in ``G.edges`` order (floats, or Fractions with ``exact=True``);
+        the mapping methods (``keys()``, ``values()``, ``items()``) read it.
     idleness, weight, measure
         The parameters used (``None`` where they do not apply).
     """
 
     kind: str
-    values: Mapping[Edge, Any]
+    by_edge: Mapping[Edge, Any]
     idleness: float | None = None
     weight: str | None = None
     measure: str | None = None
     _index: dict[Edge, Edge] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for u, v in self.values:
+        for u, v in self.by_edge:
             self._index[(u, v)] = (u, v)
             self._index[(v, u)] = (u, v)
 
     def __getitem__(self, edge: Edge) -> Any:
-        return self.values[self._index[tuple(edge)]]  # type: ignore[index]
+        if isinstance(edge, (str, bytes)) or not isinstance(edge, (tuple, list)) or len(edge) != 2:
+            raise KeyError(edge)
+        try:
+            return self.by_edge[self._index[tuple(edge)]]
+        except TypeError:  # an unhashable node label
+            raise KeyError(edge) from None
 
     def __iter__(self) -> Iterator[Edge]:
-        return iter(self.values)
+        return iter(self.by_edge)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.by_edge)
 
     def as_array(self) -> np.ndarray:
         """The values as a float64 array, in edge order."""
-        return np.array([float(x) for x in self.values.values()], dtype=np.float64)
+        return np.array([float(x) for x in self.by_edge.values()], dtype=np.float64)
 
 
 def set_edge_curvature(G: nx.Graph, result: CurvatureResult, *, name: str | None = None) -> None:
@@ -118,7 +129,7 @@ def set_edge_curvature(G: nx.Graph, result: CurvatureResult, *, name: str | None
     The one function of this module that mutates a graph; nothing else does.
     """
     attr = name or result.kind
-    for (u, v), val in result.values.items():
+    for (u, v), val in result.by_edge.items():
         if not G.has_edge(u, v):
             raise InvalidGraphError(f"edge {(u, v)!r} of the result is not in the graph")
         G[u][v][attr] = val
@@ -138,8 +149,10 @@ def _measure(G: nx.Graph, x: Any, alpha: float, weight: str | None, measure: str
         raw = [1.0] * len(nbrs)
     elif measure == "inverse-length":
         raw = [1.0 / length.get((x, z), length.get((z, x), 1.0)) for z in nbrs]
-    else:  # "grc": GraphRicciCurvature 0.6.1, exp_power=2, base=e
+    else:  # "grc": GraphRicciCurvature 0.6.1, exp_power=2, base=e, and its fallback rule
         raw = [math.exp(-length.get((x, z), length.get((z, x), 1.0)) ** 2) for z in nbrs]
+        if sum(raw) <= GRC_UNIFORM_BELOW:
+            raw = [1.0] * len(nbrs)
     total = sum(raw)
     m = {x: alpha}
     for z, r in zip(nbrs, raw):
@@ -155,13 +168,18 @@ def _exact_measure(G: nx.Graph, x: Any, alpha: Fraction) -> dict[Any, Fraction]:
     return m
 
 
-def _transport(mx: Mapping[Any, Any], my: Mapping[Any, Any], dist: Mapping[Any, Mapping[Any, float]]
-               ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, list[Any], list[Any]]:
-    """W1 between two finite measures by the transportation LP (HiGHS dual simplex)."""
+def _transport(mx: Mapping[Any, Any], my: Mapping[Any, Any], dist: Mapping[Any, Mapping[Any, float]],
+               *, scale: int = 1) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, list[Any], list[Any]]:
+    """W1 between two finite measures by the transportation LP (HiGHS dual simplex).
+
+    ``scale`` multiplies both measures before solving (exact mode passes the common
+    denominator, so supplies and demands are integers and the vertex plan is integral); the
+    returned cost and plan are scaled back.
+    """
     sx = [a for a, w in mx.items() if w > 0]
     sy = [b for b, w in my.items() if w > 0]
-    a = np.array([float(mx[s]) for s in sx])
-    b = np.array([float(my[s]) for s in sy])
+    a = np.array([float(mx[s] * scale) for s in sx])
+    b = np.array([float(my[s] * scale) for s in sy])
     C = np.array([[dist[s][t] for t in sy] for s in sx], dtype=np.float64)
     nx_, ny_ = len(sx), len(sy)
     # equality constraints: row sums = a, column sums = b (one is redundant; HiGHS copes)
@@ -174,19 +192,24 @@ def _transport(mx: Mapping[Any, Any], my: Mapping[Any, Any], dist: Mapping[Any, 
     if res.status != 0:  # pragma: no cover - a transportation problem is always feasible and bounded
         raise RuntimeError(f"transport LP failed: {res.message}")
     duals = res.eqlin.marginals
-    return float(res.fun), res.x.reshape(nx_, ny_), C, duals, sx, sy
+    return float(res.fun) / scale, res.x.reshape(nx_, ny_) / scale, C, duals, sx, sy
 
 
 def _certify(mx: Mapping[Any, Fraction], my: Mapping[Any, Fraction], plan: np.ndarray, duals: np.ndarray,
              C: np.ndarray, sx: list[Any], sy: list[Any]) -> Fraction:
-    """Round the LP solution to rationals and check optimality exactly (LP duality)."""
-    def rat(v: float) -> Fraction:
-        return Fraction(v).limit_denominator(10**9)
+    r"""Turn the LP solution into rationals and prove it optimal exactly (LP duality).
 
-    P = [[rat(plan[i, j]) for j in range(len(sy))] for i in range(len(sx))]
+    A vertex of a transportation polytope with supplies in :math:`\frac1D\mathbb Z` has
+    entries in :math:`\frac1D\mathbb Z` (total unimodularity), so the plan is rounded to that
+    grid; with integer costs, the duals of a basis are integers once :math:`u_0 = 0`. Both are
+    then checked in rational arithmetic: primal and dual feasibility and equal objectives.
+    """
+    den = math.lcm(*(q.denominator for q in (*mx.values(), *my.values())))
+    P = [[Fraction(round(plan[i, j] * den), den) for j in range(len(sy))] for i in range(len(sx))]
     Cq = [[Fraction(int(round(C[i, j]))) for j in range(len(sy))] for i in range(len(sx))]
-    u = [rat(duals[i]) for i in range(len(sx))]
-    v = [rat(duals[len(sx) + j]) for j in range(len(sy))]
+    shift = float(duals[0])
+    u = [Fraction(round(float(duals[i]) - shift)) for i in range(len(sx))]
+    v = [Fraction(round(float(duals[len(sx) + j]) + shift)) for j in range(len(sy))]
     ok = all(p >= 0 for row in P for p in row)
     ok &= all(sum(P[i]) == mx[sx[i]] for i in range(len(sx)))
     ok &= all(sum(P[i][j] for i in range(len(sx))) == my[sy[j]] for j in range(len(sy)))
@@ -222,7 +245,8 @@ def ollivier_ricci(
         notes. Irrelevant without ``weight``.
     exact
         Certify each optimum in rational arithmetic and return :class:`~fractions.Fraction`
-        values. Unweighted graphs only, ``idleness`` a rational given as float or Fraction.
+        values. Unweighted graphs only. ``idleness`` may be a Fraction; a float is read as the
+        simplest fraction that rounds to it (``0.1`` is 1/10, ``2/3`` is 2/3).
 
     Returns
     -------
@@ -255,25 +279,123 @@ def ollivier_ricci(
         alpha = float(idleness)
     else:
         alpha = check_real("idleness", idleness, lower=0.0, upper=1.0, upper_open=True)
-        alpha_q = Fraction(alpha).limit_denominator(10**6)
+        # the simplest fraction that rounds to the same float: 0.1 -> 1/10, float(2/3) -> 2/3,
+        # 1e-07 -> 1/10000000; the exact binary value only if no such small fraction exists
+        alpha_q = Fraction(alpha).limit_denominator(10**12)
+        if float(alpha_q) != alpha:
+            alpha_q = Fraction(alpha)
     if not 0 <= alpha_q < 1:
         raise InvalidArgumentError(f"idleness={idleness!r} must lie in [0, 1)")
     if exact and weight is not None:
         raise InvalidArgumentError("exact=True is for unweighted graphs (weight=None)")
     length = _lengths(G, weight)
     values: dict[Edge, Any] = {}
+    if not exact:
+        values = _ollivier_float(G, alpha, weight, measure, length)
+        return CurvatureResult("ollivier", values, alpha, weight, measure if weight is not None else None)
     for x, y in G.edges:
-        mx = _exact_measure(G, x, alpha_q) if exact else _measure(G, x, alpha, weight, measure, length)
-        my = _exact_measure(G, y, alpha_q) if exact else _measure(G, y, alpha, weight, measure, length)
+        mx = _exact_measure(G, x, alpha_q)
+        my = _exact_measure(G, y, alpha_q)
         dist = _local_distances(G, set(mx), set(my), weight)
         d_xy = dist[x][y]
-        w1, plan, C, duals, sx, sy = _transport(mx, my, dist)
-        if exact:
-            w1q = _certify(mx, my, plan, duals, C, sx, sy)
-            values[(x, y)] = 1 - w1q / Fraction(int(round(d_xy)))
-        else:
-            values[(x, y)] = 1.0 - w1 / d_xy
-    return CurvatureResult("ollivier", values, alpha, weight, measure if weight is not None else None)
+        den = math.lcm(*(q.denominator for q in (*mx.values(), *my.values())))
+        _, plan, C, duals, sx, sy = _transport(mx, my, dist, scale=den)
+        w1q = _certify(mx, my, plan, duals, C, sx, sy)
+        values[(x, y)] = 1 - w1q / Fraction(int(round(d_xy)))
+    return CurvatureResult("ollivier", values, alpha, weight, None)
+
+
+def _ollivier_float(G: nx.Graph, alpha: float, weight: str | None, measure: str,
+                    length: dict[Edge, float]) -> dict[Edge, float]:
+    """Every edge's curvature with POT's exact network simplex (``ot.emd2``) on local distances.
+
+    The measures and neighbour sets are built once per node. Distances between the two
+    supports come from set lookups (unweighted: 0, 1, 2 or 3), or (weighted) from SciPy's
+    Dijkstra run for a block of source nodes at a time and cut off at the longest path through
+    the edge (:math:`w_{sx} + w_{xy} + w_{yt}`): no all-pairs matrix is ever formed.
+    """
+    import ot
+
+    support: dict[Any, list[Any]] = {}
+    masses: dict[Any, np.ndarray] = {}
+    for x in G:
+        m = _measure(G, x, alpha, weight, measure, length)
+        keep = [z for z, w in m.items() if w > 0]
+        support[x] = keep
+        masses[x] = np.array([m[z] for z in keep], dtype=np.float64)
+    values: dict[Edge, float] = {}
+
+    def solve(x: Any, y: Any, D: np.ndarray, d_xy: float) -> None:
+        cost, log = ot.emd2(masses[x], masses[y], D, log=True, check_marginals=False)
+        if log.get("warning"):  # pragma: no cover - small problems converge; never ignore it
+            raise RuntimeError(f"exact transport for edge {(x, y)!r} failed: {log['warning']}")
+        values[(x, y)] = 1.0 - float(cost) / d_xy
+
+    if weight is None:
+        nbrs = {x: set(G[x]) for x in G}
+        for x, y in G.edges:
+            S, T = support[x], support[y]
+            D = np.empty((len(S), len(T)))
+            for i, s in enumerate(S):
+                ns = nbrs[s]
+                for j, t in enumerate(T):
+                    D[i, j] = 0.0 if s == t else 1.0 if t in ns else 2.0 if not ns.isdisjoint(nbrs[t]) else 3.0
+            solve(x, y, D, 1.0)
+        return values
+    for (x, y), D, d_xy in _weighted_blocks(G, support, length):
+        solve(x, y, D, d_xy)
+    return {e: values[e] for e in G.edges}  # G.edges order
+
+
+#: Largest dense block of distances (sources x nodes) formed at once by the weighted path.
+DISTANCE_BLOCK = 4_000_000
+
+
+def _weighted_blocks(G: nx.Graph, support: dict[Any, list[Any]], length: dict[Edge, float]) -> Any:
+    """Yield ``((x, y), D, d(x, y))`` for every edge, with exact shortest-path distances."""
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import dijkstra
+
+    nodes = list(G)
+    index = {v: i for i, v in enumerate(nodes)}
+    n = len(nodes)
+    rows, cols, data = [], [], []
+    for (u, v), w in length.items():
+        rows += [index[u], index[v]]
+        cols += [index[v], index[u]]
+        data += [w, w]
+    graph = csr_array((np.array(data), (np.array(rows), np.array(cols))), shape=(n, n))
+    farthest = {v: max((_edge_len(length, v, z) for z in G[v]), default=0.0) for v in nodes}
+    by_source: dict[Any, list[Edge]] = {}
+    for x, y in G.edges:
+        by_source.setdefault(x, []).append((x, y))
+    per_block = max(1, DISTANCE_BLOCK // max(n, 1))
+    pending = list(by_source)
+    while pending:
+        group, sources = [], []
+        seen: set[Any] = set()
+        while pending and len(sources) < per_block:
+            x = pending.pop()
+            group.append(x)
+            for s in [x, *support[x]]:  # x itself: d(x, y) is needed even at idleness 0
+                if s not in seen:
+                    seen.add(s)
+                    sources.append(s)
+        limit = max(farthest[x] + _edge_len(length, x, y) + farthest[y] for x in group for _, y in by_source[x])
+        dist = dijkstra(graph, directed=False, indices=[index[s] for s in sources], limit=limit * (1 + 1e-12))
+        row = {s: i for i, s in enumerate(sources)}
+        for x in group:
+            r = [row[s] for s in support[x]]
+            for _, y in by_source[x]:
+                c = [index[t] for t in support[y]]
+                D = dist[np.ix_(r, c)]
+                if not np.all(np.isfinite(D)):  # pragma: no cover - the limit covers every path via the edge
+                    raise RuntimeError(f"distance search for edge {(x, y)!r} stopped short")
+                yield (x, y), D, float(dist[row[x], index[y]])
+
+
+def _edge_len(length: dict[Edge, float], a: Any, b: Any) -> float:
+    return length[(a, b)] if (a, b) in length else length[(b, a)]
 
 
 def _local_distances(G: nx.Graph, sx: set[Any], sy: set[Any], weight: str | None) -> dict[Any, dict[Any, float]]:
@@ -317,7 +439,7 @@ def lin_lu_yau(G: nx.Graph, *, exact: bool = False) -> CurvatureResult:
     Fraction(5, 4)
     """
     half = ollivier_ricci(G, idleness=Fraction(1, 2) if exact else 0.5, exact=exact)
-    return CurvatureResult("lin-lu-yau", {e: 2 * k for e, k in half.values.items()})
+    return CurvatureResult("lin-lu-yau", {e: 2 * k for e, k in half.by_edge.items()})
 
 
 def forman_ricci(G: nx.Graph, *, augmented: bool = False, weight: str | None = None) -> CurvatureResult:
