@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.iegn-installed
 PYTEST_ARGS ?=
 
-.PHONY: verify test test-thorough docs bench clean install
+.PHONY: verify test test-thorough docs bench bench-env clean install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,21 @@ docs: $(STAMP)
 	rm -rf docs/_build/html
 	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-bench: $(STAMP)
+# The benchmarks' peer (GraphRicciCurvature 0.6.1 pins an older SciPy) gets its own venv,
+# pinned by benchmarks/requirements-grc.txt; only `make bench` needs it.
+GRC_VENV := .venv-grc
+GRC_STAMP := $(GRC_VENV)/.grc-installed
+
+$(GRC_VENV)/bin/python:
+	$(PYTHON) -m venv $(GRC_VENV)
+
+$(GRC_STAMP): benchmarks/requirements-grc.txt | $(GRC_VENV)/bin/python
+	$(GRC_VENV)/bin/pip install --quiet -r benchmarks/requirements-grc.txt
+	touch $(GRC_STAMP)
+
+bench-env: $(GRC_STAMP)
+
+bench: $(STAMP) $(GRC_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -274,6 +274,7 @@ from iegn.claims import VERDICTS, ledger_markdown  # noqa: E402
 STABILITY_CLAIMS = ("B12", "B13", "B14", "B15")
 LAGRANGIAN_CLAIMS = ("B01", "B02", "B03")
 THERMO_CLAIMS = ("B04", "B05", "B17", "B18")
+CURVATURE_CLAIMS = ("B10", "B11", "B21")
 
 
 def _first_id(pattern: str, text: str) -> str:
@@ -313,3 +314,4 @@ write_if_changed(GENERATED / "ledger.md", _ledger)
 write_if_changed(GENERATED / "ledger_stability.md", ledger_subset(_ledger, STABILITY_CLAIMS, "stability-"))
 write_if_changed(GENERATED / "ledger_lagrangian.md", ledger_subset(_ledger, LAGRANGIAN_CLAIMS, "lagrangian-"))
 write_if_changed(GENERATED / "ledger_thermo.md", ledger_subset(_ledger, THERMO_CLAIMS, "thermo-"))
+write_if_changed(GENERATED / "ledger_curvature.md", ledger_subset(_ledger, CURVATURE_CLAIMS, "curvature-"))

@@ -13,7 +13,7 @@ from iegn.claims import EVIDENCE_KINDS, VERDICTS, Claim, Evidence, Outcome, clai
 
 CLAIMS_MD = Path(__file__).resolve().parents[2] / "shared" / "blueprint" / "CLAIMS.md"
 JUDGED_HERE = {"B01": "refuted", "B02": "refuted", "B03": "refuted", "B04": "holds-with-conditions",
-               "B05": "holds-with-conditions",
+               "B05": "holds-with-conditions", "B10": "refuted", "B11": "holds-with-conditions", "B21": "refuted",
                "B17": "refuted", "B18": "refuted",
                "B12": "holds-with-conditions", "B13": "refuted", "B14": "holds-with-conditions", "B15": "refuted"}
 
@@ -37,9 +37,9 @@ def test_verdicts_of_this_layer():
         assert c.verdict == verdict and c.statement and c.evidence
         assert all(e.kind in EVIDENCE_KINDS for e in c.evidence)
     # a refuted claim carries a counterexample; a conditional one carries a proof or property
-    for cid in ("B01", "B02", "B03", "B13", "B15", "B17", "B18"):
+    for cid in ("B01", "B02", "B03", "B10", "B13", "B15", "B17", "B18", "B21"):
         assert any(e.kind == "counterexample" for e in get_claim(cid).evidence)
-    for cid in ("B04", "B05", "B12", "B14"):
+    for cid in ("B04", "B05", "B11", "B12", "B14"):
         assert any(e.kind in {"smt-proof", "property-test"} for e in get_claim(cid).evidence)
 
 

@@ -225,11 +225,12 @@ def _jsonable(value: Any) -> Any:
 
 
 def _records() -> dict[str, Claim]:
+    from ._curvature import CURVATURE_CLAIMS
     from ._lagrangian import LAGRANGIAN_CLAIMS
     from ._stability import STABILITY_CLAIMS
     from ._thermo import THERMO_CLAIMS
 
-    judged = {c.id: c for c in (*LAGRANGIAN_CLAIMS, *STABILITY_CLAIMS, *THERMO_CLAIMS)}
+    judged = {c.id: c for c in (*LAGRANGIAN_CLAIMS, *STABILITY_CLAIMS, *THERMO_CLAIMS, *CURVATURE_CLAIMS)}
     out: dict[str, Claim] = {}
     for cid, section, text in CATALOGUE:
         if cid in judged:
