@@ -328,14 +328,7 @@ def _ollivier_float(G: nx.Graph, alpha: float, weight: str | None, measure: str,
         values[(x, y)] = 1.0 - emd(masses[x], masses[y], D, (x, y)) / d_xy
 
     if weight is None:
-        nbrs = {x: set(G[x]) for x in G}
-        for x, y in G.edges:
-            S, T = support[x], support[y]
-            D = np.empty((len(S), len(T)))
-            for i, s in enumerate(S):
-                ns = nbrs[s]
-                for j, t in enumerate(T):
-                    D[i, j] = 0.0 if s == t else 1.0 if t in ns else 2.0 if not ns.isdisjoint(nbrs[t]) else 3.0
+        for (x, y), D in _unweighted_blocks(G, support):
             solve(x, y, D, 1.0)
         return values
     for (x, y), D, d_xy in _weighted_blocks(G, support, length):
@@ -368,51 +361,107 @@ def _network_simplex() -> Any:
     return solve_c
 
 
+def _unweighted_blocks(G: nx.Graph, support: dict[Any, list[Any]]) -> Any:
+    r"""Yield ``((x, y), D)`` for every edge: hop distances (0, 1, 2 or 3) between the supports.
+
+    All pairs of all edges are classified at once with sorted integer keys: ``s == t``;
+    ``(s, t)`` an edge; ``(s, t)`` joined by a path of length 2 (a key of :math:`A^2`);
+    otherwise 3 (a path through the edge ``xy``). Memory: the pairs, and :math:`\sum_v d_v^2`
+    keys for :math:`A^2` — never an all-pairs matrix.
+    """
+    from scipy.sparse import csr_array
+
+    nodes = list(G)
+    index = {v: i for i, v in enumerate(nodes)}
+    n = len(nodes)
+    src = np.array([index[u] for u, v in G.edges] + [index[v] for u, v in G.edges], dtype=np.int64)
+    dst = np.array([index[v] for u, v in G.edges] + [index[u] for u, v in G.edges], dtype=np.int64)
+    adj_keys = np.sort(src * n + dst)
+    A = csr_array((np.ones(src.size), (src, dst)), shape=(n, n))
+    A2 = (A @ A).tocoo()
+    two_keys = np.sort(A2.row.astype(np.int64) * n + A2.col.astype(np.int64))
+    sup = {x: np.array([index[z] for z in support[x]], dtype=np.int64) for x in nodes}
+    edges = list(G.edges)
+    left = [np.repeat(sup[x], sup[y].size) for x, y in edges]
+    right = [np.tile(sup[y], sup[x].size) for x, y in edges]
+    s_all, t_all = np.concatenate(left), np.concatenate(right)
+    keys = s_all * n + t_all
+
+    def member(sorted_keys: np.ndarray) -> np.ndarray:
+        pos = np.searchsorted(sorted_keys, keys)
+        pos[pos == sorted_keys.size] = 0
+        return sorted_keys[pos] == keys if sorted_keys.size else np.zeros(keys.size, dtype=bool)
+
+    dist = np.where(s_all == t_all, 0.0, np.where(member(adj_keys), 1.0, np.where(member(two_keys), 2.0, 3.0)))
+    offset = 0
+    for (x, y), block in zip(edges, left):
+        a, b = sup[x].size, sup[y].size
+        yield (x, y), dist[offset:offset + a * b].reshape(a, b)
+        offset += block.size
+
+
 #: Largest dense block of distances (sources x nodes) formed at once by the weighted path.
 DISTANCE_BLOCK = 4_000_000
 
 
 def _weighted_blocks(G: nx.Graph, support: dict[Any, list[Any]], length: dict[Edge, float]) -> Any:
-    """Yield ``((x, y), D, d(x, y))`` for every edge, with exact shortest-path distances."""
+    r"""Yield ``((x, y), D, d(x, y))`` for every edge, with exact shortest-path distances.
+
+    Sources are processed in blocks of at most :data:`DISTANCE_BLOCK` / n rows; each block runs
+    SciPy's Dijkstra once, cut off at the longest path through any of its edges
+    (:math:`\max w_{sx} + w_{xy} + \max w_{yt}`), so distances beyond that are never needed.
+    """
     from scipy.sparse import csr_array
     from scipy.sparse.csgraph import dijkstra
 
     nodes = list(G)
     index = {v: i for i, v in enumerate(nodes)}
     n = len(nodes)
-    rows, cols, data = [], [], []
-    for (u, v), w in length.items():
-        rows += [index[u], index[v]]
-        cols += [index[v], index[u]]
-        data += [w, w]
-    graph = csr_array((np.array(data), (np.array(rows), np.array(cols))), shape=(n, n))
-    farthest = {v: max((_edge_len(length, v, z) for z in G[v]), default=0.0) for v in nodes}
-    by_source: dict[Any, list[Edge]] = {}
-    for x, y in G.edges:
-        by_source.setdefault(x, []).append((x, y))
+    edges = list(G.edges)
+    eu = np.array([index[u] for u, _ in edges], dtype=np.int64)
+    ev = np.array([index[v] for _, v in edges], dtype=np.int64)
+    ew = np.array([_edge_len(length, u, v) for u, v in edges])
+    graph = csr_array((np.concatenate([ew, ew]), (np.concatenate([eu, ev]), np.concatenate([ev, eu]))), shape=(n, n))
+    farthest = np.zeros(n)
+    np.maximum.at(farthest, eu, ew)
+    np.maximum.at(farthest, ev, ew)
+    reach = farthest[eu] + ew + farthest[ev]  # longest path through each edge that a plan can use
+    sup = [np.array([index[z] for z in support[v]], dtype=np.int64) for v in nodes]
+    order = np.argsort(eu, kind="stable")  # group edges by their first endpoint
     per_block = max(1, DISTANCE_BLOCK // max(n, 1))
-    pending = list(by_source)
-    while pending:
-        group, sources = [], []
-        seen: set[Any] = set()
-        while pending and len(sources) < per_block:
-            x = pending.pop()
-            group.append(x)
-            for s in [x, *support[x]]:  # x itself: d(x, y) is needed even at idleness 0
-                if s not in seen:
-                    seen.add(s)
-                    sources.append(s)
-        limit = max(farthest[x] + _edge_len(length, x, y) + farthest[y] for x in group for _, y in by_source[x])
-        dist = dijkstra(graph, directed=False, indices=[index[s] for s in sources], limit=limit * (1 + 1e-12))
-        row = {s: i for i, s in enumerate(sources)}
-        for x in group:
-            r = [row[s] for s in support[x]]
-            for _, y in by_source[x]:
-                c = [index[t] for t in support[y]]
-                D = dist[np.ix_(r, c)]
-                if not np.all(np.isfinite(D)):  # pragma: no cover - the limit covers every path via the edge
-                    raise RuntimeError(f"distance search for edge {(x, y)!r} stopped short")
-                yield (x, y), D, float(dist[row[x], index[y]])
+    pos = np.full(n, -1, dtype=np.int64)
+    start = 0
+    while start < order.size:
+        # take edges until the block's distinct sources would exceed per_block
+        sources: list[int] = []
+        seen: set[int] = set()
+        stop = start
+        while stop < order.size:
+            x = int(eu[order[stop]])
+            new = [s for s in (x, *sup[x].tolist()) if s not in seen]
+            if sources and len(sources) + len(new) > per_block:
+                break
+            sources += new
+            seen.update(new)
+            stop += 1
+        block = order[start:stop]
+        limit = float(reach[block].max()) * (1 + 1e-12)
+        dist = dijkstra(graph, directed=False, indices=np.array(sources), limit=limit)
+        pos[np.array(sources)] = np.arange(len(sources))
+        # gather every edge's block of distances in one indexing operation
+        rows = np.concatenate([np.repeat(pos[sup[eu[k]]], sup[ev[k]].size) for k in block])
+        cols = np.concatenate([np.tile(sup[ev[k]], sup[eu[k]].size) for k in block])
+        flat = dist[rows, cols]
+        if not np.all(np.isfinite(flat)):  # pragma: no cover - the limit covers every path via the edge
+            raise RuntimeError("a distance search stopped short of a support node")
+        d_edge = dist[pos[eu[block]], ev[block]]
+        offset = 0
+        for i, k in enumerate(block):
+            a, b = sup[eu[k]].size, sup[ev[k]].size
+            yield edges[k], flat[offset:offset + a * b].reshape(a, b), float(d_edge[i])
+            offset += a * b
+        pos[np.array(sources)] = -1
+        start = stop
 
 
 def _edge_len(length: dict[Edge, float], a: Any, b: Any) -> float:
