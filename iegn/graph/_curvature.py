@@ -382,22 +382,37 @@ def _unweighted_blocks(G: nx.Graph, support: dict[Any, list[Any]]) -> Any:
     two_keys = np.sort(A2.row.astype(np.int64) * n + A2.col.astype(np.int64))
     sup = {x: np.array([index[z] for z in support[x]], dtype=np.int64) for x in nodes}
     edges = list(G.edges)
-    left = [np.repeat(sup[x], sup[y].size) for x, y in edges]
-    right = [np.tile(sup[y], sup[x].size) for x, y in edges]
-    s_all, t_all = np.concatenate(left), np.concatenate(right)
-    keys = s_all * n + t_all
 
-    def member(sorted_keys: np.ndarray) -> np.ndarray:
+    def member(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        if not sorted_keys.size:
+            return np.zeros(keys.size, dtype=bool)
         pos = np.searchsorted(sorted_keys, keys)
         pos[pos == sorted_keys.size] = 0
-        return sorted_keys[pos] == keys if sorted_keys.size else np.zeros(keys.size, dtype=bool)
+        return sorted_keys[pos] == keys
 
-    dist = np.where(s_all == t_all, 0.0, np.where(member(adj_keys), 1.0, np.where(member(two_keys), 2.0, 3.0)))
-    offset = 0
-    for (x, y), block in zip(edges, left):
-        a, b = sup[x].size, sup[y].size
-        yield (x, y), dist[offset:offset + a * b].reshape(a, b)
-        offset += block.size
+    start = 0
+    while start < len(edges):  # chunks of at most PAIR_BLOCK support pairs bound the memory
+        stop, pairs = start, 0
+        while stop < len(edges) and (stop == start or pairs < PAIR_BLOCK):
+            x, y = edges[stop]
+            pairs += sup[x].size * sup[y].size
+            stop += 1
+        chunk = edges[start:stop]
+        s_all = np.concatenate([np.repeat(sup[x], sup[y].size) for x, y in chunk])
+        t_all = np.concatenate([np.tile(sup[y], sup[x].size) for x, y in chunk])
+        keys = s_all * n + t_all
+        dist = np.where(s_all == t_all, 0.0,
+                        np.where(member(adj_keys, keys), 1.0, np.where(member(two_keys, keys), 2.0, 3.0)))
+        offset = 0
+        for x, y in chunk:
+            a, b = sup[x].size, sup[y].size
+            yield (x, y), dist[offset:offset + a * b].reshape(a, b)
+            offset += a * b
+        start = stop
+
+
+#: Support pairs classified at once by the unweighted path (bounds its working memory).
+PAIR_BLOCK = 1_000_000
 
 
 #: Largest dense block of distances (sources x nodes) formed at once by the weighted path.
