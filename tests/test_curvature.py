@@ -40,6 +40,7 @@ from iegn.graph import (
     lin_lu_yau,
     ollivier_ricci,
     read_graph,
+    ricci_flow,
     set_edge_curvature,
 )
 from iegn.testing import connected_graphs, disconnected_graphs
@@ -760,6 +761,9 @@ BAD_INPUTS = [
                  "exact=True is for unweighted graphs", id="exact-with-weight"),
     pytest.param(lambda: forman_ricci(_weighted_path(2.0), weight="w", augmented=True), InvalidArgumentError,
                  "augmented Forman curvature is implemented for unweighted graphs", id="augmented-with-weight"),
+    *[pytest.param(lambda w=w: ollivier_ricci(nx.path_graph(3), workers=w), InvalidArgumentError, msg,
+                   id=f"workers-{w!r}")
+      for w, msg in ((0, "workers=0 must be >= 1"), (1.5, "workers=1.5"), ("2", "workers='2'"))],
 ]
 
 
@@ -878,3 +882,78 @@ def test_cli_bad_graph_files(tmp_path, content, args, message):
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("iegn: error:") and message in lines[0], out.stderr
     assert "Traceback" not in out.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. The engine's execution paths: chunks, pair cache, forked workers
+# ---------------------------------------------------------------------------------------------
+
+
+def _engine_cases() -> list[tuple[nx.Graph, str | None]]:
+    G = nx.powerlaw_cluster_graph(150, 3, 0.4, seed=3)  # hubs and triangles: uneven problem sizes
+    rng = np.random.default_rng(5)
+    H = G.copy()
+    for u, v in H.edges:
+        H[u][v]["w"] = float(rng.uniform(0.2, 3.0))
+    return [(G, None), (H, "w")]
+
+
+@pytest.mark.parametrize("case", [0, 1], ids=["unweighted", "weighted"])
+def test_chunking_pair_cache_and_workers_do_not_change_values(monkeypatch, case):
+    """Every execution path gives the same numbers, bit for bit: the work is the same, only split.
+
+    Distance blocks of 40 rows force many chunks; PAIR_CACHE = 0 rebuilds the pairs each time;
+    the fork thresholds at 1 make even small chunks run in 3 processes.
+    """
+    from iegn.graph import _engine
+
+    G, weight = _engine_cases()[case]
+    reference = ollivier_ricci(G, weight=weight).as_array()
+    monkeypatch.setattr(_engine, "DISTANCE_BLOCK", 40 * G.number_of_nodes())
+    monkeypatch.setattr(_engine, "PAIR_CACHE", 0)
+    chunked = ollivier_ricci(G, weight=weight).as_array()
+    monkeypatch.setattr(_engine, "FORK_MIN_EDGES", 1)
+    monkeypatch.setattr(_engine, "FORK_MIN_SOURCES", 1)
+    forked = ollivier_ricci(G, weight=weight, workers=3).as_array()
+    assert np.array_equal(reference, chunked)
+    assert np.array_equal(reference, forked)
+
+
+def test_workers_in_the_flow_do_not_change_it(monkeypatch):
+    from iegn.graph import _engine
+
+    G, _ = _engine_cases()[0]
+    one = ricci_flow(G, iterations=3)
+    monkeypatch.setattr(_engine, "FORK_MIN_EDGES", 1)
+    monkeypatch.setattr(_engine, "FORK_MIN_SOURCES", 1)
+    two = ricci_flow(G, iterations=3, workers=2)
+    assert one.weights == two.weights
+
+
+def test_forked_worker_errors_reach_the_caller():
+    from iegn.graph._fork import run_forked
+
+    def work(part, out):
+        if part[0] == 1:
+            raise ValueError("bad part 1")
+        out[part] = 7.0
+
+    with pytest.raises(RuntimeError, match="ValueError: bad part 1"):
+        run_forked([np.array([0]), np.array([1])], work, (2,))
+    out = run_forked([np.array([0]), np.array([1])], lambda part, out: out.__setitem__(part, part * 2.0), (2,))
+    assert out.tolist() == [0.0, 2.0]
+
+
+def test_common_mass_cancels_to_zero_transport():
+    """K2: m_x and m_y are equal at idleness 1/2 (1/2 on each end), so W1 = 0 and kappa = 1.
+
+    Cancelling the common mass leaves nothing to move; the engine must not call the solver with
+    empty measures.
+    """
+    assert ollivier_ricci(nx.complete_graph(2))[0, 1] == 1.0
+    # star K_{1,3}, centre 0, leaf 1, idleness 1/4: m_0 = 1/4 on each of 0, 1, 2, 3 and
+    # m_1 = 1/4 at 1 + 3/4 at 0. Common mass: 1/4 at 0 and 1/4 at 1. What is left: 1/4 at each
+    # of the leaves 2, 3 must reach 0 (distance 1), so W1 = 1/2 and kappa = 1/2 (the rounding of
+    # 3/4 - 1/4 and 1/4 * 2 is exact in binary).
+    assert ollivier_ricci(nx.star_graph(3), idleness=0.25)[0, 1] == 0.5
+    assert ollivier_ricci(nx.star_graph(3), idleness=Q(1, 4), exact=True)[0, 1] == Q(1, 2)

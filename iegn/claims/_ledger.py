@@ -228,9 +228,11 @@ def _records() -> dict[str, Claim]:
     from ._curvature import CURVATURE_CLAIMS
     from ._lagrangian import LAGRANGIAN_CLAIMS
     from ._stability import STABILITY_CLAIMS
+    from ._systems import SYSTEMS_CLAIMS
     from ._thermo import THERMO_CLAIMS
 
-    judged = {c.id: c for c in (*LAGRANGIAN_CLAIMS, *STABILITY_CLAIMS, *THERMO_CLAIMS, *CURVATURE_CLAIMS)}
+    judged = {c.id: c for c in (*LAGRANGIAN_CLAIMS, *STABILITY_CLAIMS, *THERMO_CLAIMS, *CURVATURE_CLAIMS,
+                                *SYSTEMS_CLAIMS)}
     out: dict[str, Claim] = {}
     for cid, section, text in CATALOGUE:
         if cid in judged:

@@ -11,6 +11,7 @@ from ._curvature import ollivier_ricci as ollivier_ricci
 from ._curvature import set_edge_curvature as set_edge_curvature
 from ._flow import CommunityResult as CommunityResult
 from ._flow import RicciFlowResult as RicciFlowResult
+from ._flow import adjusted_rand_index as adjusted_rand_index
 from ._flow import ricci_communities as ricci_communities
 from ._flow import ricci_flow as ricci_flow
 from ._io import GRAPH_FORMATS as GRAPH_FORMATS
@@ -33,6 +34,7 @@ __all__ = [
     "CommunityResult",
     "CurvatureResult",
     "RicciFlowResult",
+    "adjusted_rand_index",
     "algebraic_connectivity",
     "check_graph",
     "consensus",

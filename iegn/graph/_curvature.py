@@ -39,7 +39,7 @@ the augmented version adds :math:`3` per triangle containing :math:`e` (unweight
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
@@ -49,7 +49,8 @@ import numpy as np
 from scipy.optimize import linprog
 
 from .._errors import InvalidArgumentError, InvalidGraphError
-from .._validation import check_option, check_real
+from .._validation import check_int, check_option, check_real
+from ._engine import GRC_UNIFORM_BELOW, OllivierEngine
 from ._laplacian import check_graph
 
 __all__ = [
@@ -69,9 +70,6 @@ CURVATURE_KINDS: tuple[str, ...] = ("ollivier", "lin-lu-yau", "forman", "forman-
 MEASURES: tuple[str, ...] = ("inverse-length", "uniform", "grc")
 
 Edge = tuple[Any, Any]
-#: GraphRicciCurvature 0.6.1 walks uniformly from a node whose neighbours' weights
-#: :math:`\sum_z e^{-w_{xz}^2}` sum to at most this (its own threshold); ``measure="grc"`` copies it.
-GRC_UNIFORM_BELOW = 1e-7
 
 
 @dataclass(frozen=True)
@@ -228,6 +226,7 @@ def ollivier_ricci(
     weight: str | None = None,
     measure: Literal["inverse-length", "uniform", "grc"] = "inverse-length",
     exact: bool = False,
+    workers: int = 1,
 ) -> CurvatureResult:
     r"""Ollivier–Ricci curvature :math:`\kappa_\alpha(x,y) = 1 - W_1(m_x, m_y)/d(x,y)` of every edge.
 
@@ -247,6 +246,10 @@ def ollivier_ricci(
         Certify each optimum in rational arithmetic and return :class:`~fractions.Fraction`
         values. Unweighted graphs only. ``idleness`` may be a Fraction; a float is read as the
         simplest fraction that rounds to it (``0.1`` is 1/10, ``2/3`` is 2/3).
+    workers
+        Processes to use (POSIX; default 1). The network simplex and Dijkstra hold the GIL,
+        so large graphs are split over ``workers - 1`` forked children that write into shared
+        memory; small graphs always run in this process. Results do not depend on it.
 
     Returns
     -------
@@ -288,10 +291,11 @@ def ollivier_ricci(
         raise InvalidArgumentError(f"idleness={idleness!r} must lie in [0, 1)")
     if exact and weight is not None:
         raise InvalidArgumentError("exact=True is for unweighted graphs (weight=None)")
+    workers = check_int("workers", workers, minimum=1)
     length = _lengths(G, weight)
     values: dict[Edge, Any] = {}
     if not exact:
-        values = _ollivier_float(G, alpha, weight, measure, length)
+        values = _ollivier_float(G, alpha, weight, measure, length, workers)
         return CurvatureResult("ollivier", values, alpha, weight, measure if weight is not None else None)
     for x, y in G.edges:
         mx = _exact_measure(G, x, alpha_q)
@@ -306,37 +310,16 @@ def ollivier_ricci(
 
 
 def _ollivier_float(G: nx.Graph, alpha: float, weight: str | None, measure: str,
-                    length: dict[Edge, float]) -> dict[Edge, float]:
-    """Every edge's curvature with POT's exact network simplex (``ot.emd2``) on local distances.
-
-    The measures and neighbour sets are built once per node. Distances between the two
-    supports come from set lookups (unweighted: 0, 1, 2 or 3), or (weighted) from SciPy's
-    Dijkstra run for a block of source nodes at a time and cut off at the longest path through
-    the edge (:math:`w_{sx} + w_{xy} + w_{yt}`): no all-pairs matrix is ever formed.
-    """
-    emd = _network_simplex()
-    support: dict[Any, list[Any]] = {}
-    masses: dict[Any, np.ndarray] = {}
-    for x in G:
-        m = _measure(G, x, alpha, weight, measure, length)
-        keep = [z for z, w in m.items() if w > 0]
-        support[x] = keep
-        masses[x] = np.array([m[z] for z in keep], dtype=np.float64)
-    values: dict[Edge, float] = {}
-
-    def solve(x: Any, y: Any, D: np.ndarray, d_xy: float) -> None:
-        values[(x, y)] = 1.0 - emd(masses[x], masses[y], D, (x, y)) / d_xy
-
-    if weight is None:
-        for (x, y), D in _unweighted_blocks(G, support):
-            solve(x, y, D, 1.0)
-        return values
-    for (x, y), D, d_xy in _weighted_blocks(G, support, length):
-        solve(x, y, D, d_xy)
-    return {e: values[e] for e in G.edges}  # G.edges order
+                    length: dict[Edge, float], workers: int = 1) -> dict[Edge, float]:
+    """Every edge's curvature (``G.edges`` order) with POT's exact network simplex; see :mod:`._engine`."""
+    edges = list(G.edges)
+    engine = OllivierEngine(G, edges, weighted=weight is not None)
+    lengths = None if weight is None else np.array([_edge_len(length, u, v) for u, v in edges])
+    values = engine.curvature(alpha, lengths, measure, _network_simplex(edges), workers)
+    return dict(zip(edges, values.tolist()))
 
 
-def _network_simplex() -> Any:
+def _network_simplex(edges: Sequence[Edge]) -> Any:
     """POT's exact network simplex, called without its Python wrapper (~9x less overhead on
     the small problems of one edge); the wrapper is the fallback if the compiled entry point moves."""
     try:
@@ -344,139 +327,21 @@ def _network_simplex() -> Any:
     except ImportError:  # pragma: no cover - depends on POT's internal layout
         import ot
 
-        def solve(a: np.ndarray, b: np.ndarray, M: np.ndarray, edge: Any) -> float:
+        def solve(a: np.ndarray, b: np.ndarray, M: np.ndarray, k: int) -> float:
             cost, log = ot.emd2(a, b, M, log=True, check_marginals=False)
             if log.get("warning"):
-                raise RuntimeError(f"exact transport for edge {edge!r} failed: {log['warning']}")
+                raise RuntimeError(f"exact transport for edge {edges[k]!r} failed: {log['warning']}")
             return float(cost)
 
         return solve
 
-    def solve_c(a: np.ndarray, b: np.ndarray, M: np.ndarray, edge: Any) -> float:
-        _, cost, _, _, code = emd_c(a, b, np.ascontiguousarray(M), 100_000, 1)
+    def solve_c(a: np.ndarray, b: np.ndarray, M: np.ndarray, k: int) -> float:
+        _, cost, _, _, code = emd_c(a, b, M, 100_000, 1)
         if code != 1:  # 1 = OPTIMAL; never accept an unfinished simplex
-            raise RuntimeError(f"exact transport for edge {edge!r} did not reach optimality (code {code})")
+            raise RuntimeError(f"exact transport for edge {edges[k]!r} did not reach optimality (code {code})")
         return float(cost)
 
     return solve_c
-
-
-def _unweighted_blocks(G: nx.Graph, support: dict[Any, list[Any]]) -> Any:
-    r"""Yield ``((x, y), D)`` for every edge: hop distances (0, 1, 2 or 3) between the supports.
-
-    All pairs of all edges are classified at once with sorted integer keys: ``s == t``;
-    ``(s, t)`` an edge; ``(s, t)`` joined by a path of length 2 (a key of :math:`A^2`);
-    otherwise 3 (a path through the edge ``xy``). Memory: the pairs, and :math:`\sum_v d_v^2`
-    keys for :math:`A^2` — never an all-pairs matrix.
-    """
-    from scipy.sparse import csr_array
-
-    nodes = list(G)
-    index = {v: i for i, v in enumerate(nodes)}
-    n = len(nodes)
-    src = np.array([index[u] for u, v in G.edges] + [index[v] for u, v in G.edges], dtype=np.int64)
-    dst = np.array([index[v] for u, v in G.edges] + [index[u] for u, v in G.edges], dtype=np.int64)
-    adj_keys = np.sort(src * n + dst)
-    A = csr_array((np.ones(src.size), (src, dst)), shape=(n, n))
-    A2 = (A @ A).tocoo()
-    two_keys = np.sort(A2.row.astype(np.int64) * n + A2.col.astype(np.int64))
-    sup = {x: np.array([index[z] for z in support[x]], dtype=np.int64) for x in nodes}
-    edges = list(G.edges)
-
-    def member(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
-        if not sorted_keys.size:
-            return np.zeros(keys.size, dtype=bool)
-        pos = np.searchsorted(sorted_keys, keys)
-        pos[pos == sorted_keys.size] = 0
-        return sorted_keys[pos] == keys
-
-    start = 0
-    while start < len(edges):  # chunks of at most PAIR_BLOCK support pairs bound the memory
-        stop, pairs = start, 0
-        while stop < len(edges) and (stop == start or pairs < PAIR_BLOCK):
-            x, y = edges[stop]
-            pairs += sup[x].size * sup[y].size
-            stop += 1
-        chunk = edges[start:stop]
-        s_all = np.concatenate([np.repeat(sup[x], sup[y].size) for x, y in chunk])
-        t_all = np.concatenate([np.tile(sup[y], sup[x].size) for x, y in chunk])
-        keys = s_all * n + t_all
-        dist = np.where(s_all == t_all, 0.0,
-                        np.where(member(adj_keys, keys), 1.0, np.where(member(two_keys, keys), 2.0, 3.0)))
-        offset = 0
-        for x, y in chunk:
-            a, b = sup[x].size, sup[y].size
-            yield (x, y), dist[offset:offset + a * b].reshape(a, b)
-            offset += a * b
-        start = stop
-
-
-#: Support pairs classified at once by the unweighted path (bounds its working memory).
-PAIR_BLOCK = 1_000_000
-
-
-#: Largest dense block of distances (sources x nodes) formed at once by the weighted path.
-DISTANCE_BLOCK = 4_000_000
-
-
-def _weighted_blocks(G: nx.Graph, support: dict[Any, list[Any]], length: dict[Edge, float]) -> Any:
-    r"""Yield ``((x, y), D, d(x, y))`` for every edge, with exact shortest-path distances.
-
-    Sources are processed in blocks of at most :data:`DISTANCE_BLOCK` / n rows; each block runs
-    SciPy's Dijkstra once, cut off at the longest path through any of its edges
-    (:math:`\max w_{sx} + w_{xy} + \max w_{yt}`), so distances beyond that are never needed.
-    """
-    from scipy.sparse import csr_array
-    from scipy.sparse.csgraph import dijkstra
-
-    nodes = list(G)
-    index = {v: i for i, v in enumerate(nodes)}
-    n = len(nodes)
-    edges = list(G.edges)
-    eu = np.array([index[u] for u, _ in edges], dtype=np.int64)
-    ev = np.array([index[v] for _, v in edges], dtype=np.int64)
-    ew = np.array([_edge_len(length, u, v) for u, v in edges])
-    graph = csr_array((np.concatenate([ew, ew]), (np.concatenate([eu, ev]), np.concatenate([ev, eu]))), shape=(n, n))
-    farthest = np.zeros(n)
-    np.maximum.at(farthest, eu, ew)
-    np.maximum.at(farthest, ev, ew)
-    reach = farthest[eu] + ew + farthest[ev]  # longest path through each edge that a plan can use
-    sup = [np.array([index[z] for z in support[v]], dtype=np.int64) for v in nodes]
-    order = np.argsort(eu, kind="stable")  # group edges by their first endpoint
-    per_block = max(1, DISTANCE_BLOCK // max(n, 1))
-    pos = np.full(n, -1, dtype=np.int64)
-    start = 0
-    while start < order.size:
-        # take edges until the block's distinct sources would exceed per_block
-        sources: list[int] = []
-        seen: set[int] = set()
-        stop = start
-        while stop < order.size:
-            x = int(eu[order[stop]])
-            new = [s for s in (x, *sup[x].tolist()) if s not in seen]
-            if sources and len(sources) + len(new) > per_block:
-                break
-            sources += new
-            seen.update(new)
-            stop += 1
-        block = order[start:stop]
-        limit = float(reach[block].max()) * (1 + 1e-12)
-        dist = dijkstra(graph, directed=False, indices=np.array(sources), limit=limit)
-        pos[np.array(sources)] = np.arange(len(sources))
-        # gather every edge's block of distances in one indexing operation
-        rows = np.concatenate([np.repeat(pos[sup[eu[k]]], sup[ev[k]].size) for k in block])
-        cols = np.concatenate([np.tile(sup[ev[k]], sup[eu[k]].size) for k in block])
-        flat = dist[rows, cols]
-        if not np.all(np.isfinite(flat)):  # pragma: no cover - the limit covers every path via the edge
-            raise RuntimeError("a distance search stopped short of a support node")
-        d_edge = dist[pos[eu[block]], ev[block]]
-        offset = 0
-        for i, k in enumerate(block):
-            a, b = sup[eu[k]].size, sup[ev[k]].size
-            yield edges[k], flat[offset:offset + a * b].reshape(a, b), float(d_edge[i])
-            offset += a * b
-        pos[np.array(sources)] = -1
-        start = stop
 
 
 def _edge_len(length: dict[Edge, float], a: Any, b: Any) -> float:

@@ -34,6 +34,9 @@ from ._mechanics import LagrangianKernels as LagrangianKernels
 from ._mechanics import Trajectory as Trajectory
 from ._mechanics import lagrangian_kernels as lagrangian_kernels
 from ._mechanics import simulate as simulate
+from ._robust import StubbornConsensusResult as StubbornConsensusResult
+from ._robust import metropolis_hastings_laplacian as metropolis_hastings_laplacian
+from ._robust import stubborn_consensus as stubborn_consensus
 from ._simplex import DESCENT_METHODS as DESCENT_METHODS
 from ._simplex import SimplexDescentResult as SimplexDescentResult
 from ._simplex import minimize_free_energy as minimize_free_energy
@@ -61,6 +64,7 @@ __all__ = [
     "LogitDynamicsResult",
     "NormalFormGame",
     "SimplexDescentResult",
+    "StubbornConsensusResult",
     "Trajectory",
     "StabilityConstants",
     "annealing_schedule",
@@ -80,6 +84,7 @@ __all__ = [
     "logit_dynamics",
     "logit_response",
     "matching_pennies",
+    "metropolis_hastings_laplacian",
     "metropolis_matrix",
     "minimize_free_energy",
     "nash_gap",
@@ -93,4 +98,5 @@ __all__ = [
     "simulated_annealing",
     "stability_constants",
     "stationarity_gap",
+    "stubborn_consensus",
 ]

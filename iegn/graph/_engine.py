@@ -1,0 +1,296 @@
+r"""The exact Ollivier–Ricci engine: a graph's structure in index form, built once, evaluated often.
+
+:func:`iegn.graph.ollivier_ricci` builds one :class:`OllivierEngine` and evaluates it once;
+:func:`iegn.graph.ricci_flow` builds one and evaluates it at every step with new lengths (the
+supports, the pairs of support nodes of every edge and the chunking do not change while the
+edge set does not).
+
+Work per evaluation:
+
+* **measures**, vectorised over the adjacency in CSR form;
+* **distances** between the two supports of every edge, for a block of source rows at a time
+  (at most :data:`DISTANCE_BLOCK` entries): on unweighted graphs a hop table from the sparse
+  products :math:`B` and :math:`B^2` (:math:`B = A + I`, so :math:`d \le 1` where
+  :math:`B > 0` and :math:`d \le 2` where :math:`B^2 > 0`; every other pair of an edge's
+  closed neighbourhoods is at distance 3 through the edge); on weighted graphs SciPy's
+  Dijkstra cut off at the longest path through the block's edges. Never an all-pairs matrix.
+* **transport**, one exact network-simplex problem per edge (POT's compiled ``emd_c``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from ._fork import run_forked
+
+__all__ = ["DISTANCE_BLOCK", "PAIR_CACHE", "OllivierEngine", "GRC_UNIFORM_BELOW"]
+
+#: Largest block of distances (source rows x nodes) formed at once.
+DISTANCE_BLOCK = 4_000_000
+#: Pair index arrays are kept between evaluations while the graph has at most this many
+#: support pairs (8 bytes each); larger graphs rebuild them chunk by chunk.
+PAIR_CACHE = 20_000_000
+#: ``workers > 1`` forks only for chunks with at least this many transport problems ...
+FORK_MIN_EDGES = 2000
+#: ... or at least this many distance searches.
+FORK_MIN_SOURCES = 200
+#: After cancelling common mass, an edge whose remaining supply or demand is at most this is
+#: treated as having equal measures (W1 = 0): the remainder is rounding in the masses, which
+#: sum to 1. The error this adds to kappa is at most MASS_FLOOR * diameter / d(x, y).
+MASS_FLOOR = 1e-12
+#: GraphRicciCurvature 0.6.1 walks uniformly from a node whose neighbours' weights
+#: :math:`\sum_z e^{-w_{xz}^2}` sum to at most this (its own threshold); ``measure="grc"`` copies it.
+GRC_UNIFORM_BELOW = 1e-7
+
+
+def _split(items: np.ndarray, cost: np.ndarray, workers: int, minimum: int) -> list[np.ndarray]:
+    """``items`` in ``workers`` parts of about equal total cost (one part when there are few)."""
+    if workers < 2 or items.size < minimum:
+        return [items]
+    order = np.argsort(-cost, kind="stable")
+    parts = [np.sort(items[order[w::workers]]) for w in range(workers)]  # round robin, largest first
+    return [p for p in parts if p.size]
+
+
+class _Chunk:
+    """Edges whose sources share one distance block, with their gather indices."""
+
+    __slots__ = ("edges", "sources", "rows", "cols", "xy_rows")
+
+    def __init__(self, edges: np.ndarray, sources: np.ndarray, rows: np.ndarray | None, cols: np.ndarray | None,
+                 xy_rows: np.ndarray) -> None:
+        self.edges = edges
+        self.sources = sources
+        self.rows = rows
+        self.cols = cols
+        self.xy_rows = xy_rows
+
+
+class OllivierEngine:
+    """Index form of an undirected simple graph for repeated exact curvature evaluations.
+
+    Parameters
+    ----------
+    G
+        The graph (validated by the caller).
+    edges
+        The edges, in the order of the returned values.
+    weighted
+        Whether lengths other than 1 will be passed (selects Dijkstra over hop tables).
+    """
+
+    def __init__(self, G: nx.Graph, edges: Sequence[tuple[Hashable, Hashable]], *, weighted: bool) -> None:
+        self.nodes = list(G)
+        index = {v: i for i, v in enumerate(self.nodes)}
+        n = self.n = len(self.nodes)
+        m = len(edges)
+        self.weighted = weighted
+        self.eu = np.fromiter((index[u] for u, _ in edges), dtype=np.int64, count=m)
+        self.ev = np.fromiter((index[v] for _, v in edges), dtype=np.int64, count=m)
+        # directed adjacency in CSR order, with the undirected edge id of every entry
+        src = np.concatenate([self.eu, self.ev])
+        dst = np.concatenate([self.ev, self.eu])
+        order = np.argsort(src, kind="stable")
+        self.adj_src, self.adj_dst = src[order], dst[order]
+        self.adj_eid = np.concatenate([np.arange(m), np.arange(m)])[order]
+        deg = np.bincount(src, minlength=n)
+        self.adj_ptr = np.concatenate([[0], np.cumsum(deg)])
+        # closed neighbourhoods: node x's support is [x, neighbours of x in CSR order]
+        self.sup_ptr = self.adj_ptr + np.arange(n + 1)
+        self.sup_idx = np.empty(self.sup_ptr[-1], dtype=np.int64)
+        self.sup_idx[self.sup_ptr[:-1]] = np.arange(n)
+        self._nbr_slots = np.arange(self.adj_src.size) + self.adj_src + 1  # slot of each adjacency entry
+        self.sup_idx[self._nbr_slots] = self.adj_dst
+        self.size = np.diff(self.sup_ptr)
+        self._chunks: list[_Chunk] | None = None
+        self._keep_pairs = int(np.dot(self.size[self.eu], self.size[self.ev])) <= PAIR_CACHE
+        self._closed: Any = None
+
+    # ------------------------------------------------------------------ measures
+    def masses(self, alpha: float, lengths: np.ndarray | None, measure: str) -> np.ndarray:
+        """Measure of every support slot (aligned with ``sup_idx``)."""
+        if lengths is None or measure == "uniform":
+            raw = np.ones(self.adj_src.size)
+        elif measure == "inverse-length":
+            raw = 1.0 / lengths[self.adj_eid]
+        else:  # "grc": exp(-w^2), and uniform where those sum to at most GRC_UNIFORM_BELOW
+            raw = np.exp(-lengths[self.adj_eid] ** 2)
+            low = np.bincount(self.adj_src, weights=raw, minlength=self.n) <= GRC_UNIFORM_BELOW
+            raw = np.where(low[self.adj_src], 1.0, raw)
+        total = np.bincount(self.adj_src, weights=raw, minlength=self.n)
+        out = np.empty(self.sup_idx.size)
+        out[self.sup_ptr[:-1]] = alpha
+        out[self._nbr_slots] = (1.0 - alpha) * raw / total[self.adj_src]
+        return out
+
+    # ------------------------------------------------------------------ chunks
+    def _build_chunks(self) -> list[_Chunk]:
+        """Group edges by first endpoint into blocks of at most DISTANCE_BLOCK / n source rows."""
+        n = self.n
+        per_block = max(1, DISTANCE_BLOCK // max(n, 1))
+        order = np.argsort(self.eu, kind="stable")
+        chunks: list[_Chunk] = []
+        mark = np.zeros(n, dtype=bool)
+        eu_l = self.eu.tolist()
+        start = 0
+        while start < order.size:
+            stop = start
+            count = 0
+            sources: list[np.ndarray] = []
+            last = -1
+            while stop < order.size:
+                x = eu_l[order[stop]]
+                if x != last:
+                    sup = self.sup_idx[self.sup_ptr[x]:self.sup_ptr[x + 1]]
+                    new = sup[~mark[sup]]
+                    if count and count + new.size > per_block:
+                        break
+                    mark[new] = True
+                    count += new.size
+                    sources.append(new)
+                    last = x
+                stop += 1
+            src = np.concatenate(sources)
+            mark[src] = False
+            block = order[start:stop]
+            chunk = _Chunk(block, src, None, None, np.empty(0, dtype=np.int64))
+            if self._keep_pairs:
+                self._gather(chunk)
+            chunks.append(chunk)
+            start = stop
+        return chunks
+
+    def _gather(self, chunk: _Chunk) -> tuple[np.ndarray, np.ndarray]:
+        """Row (position in the block) and column (node) of every support pair of the chunk's edges."""
+        if chunk.rows is not None and chunk.cols is not None:
+            return chunk.rows, chunk.cols
+        pos = np.full(self.n, -1, dtype=np.int64)
+        pos[chunk.sources] = np.arange(chunk.sources.size)
+        x, y = self.eu[chunk.edges], self.ev[chunk.edges]
+        a, b = self.size[x], self.size[y]
+        ab = a * b
+        edge_of = np.repeat(np.arange(chunk.edges.size), ab)
+        local = np.arange(edge_of.size) - np.repeat(np.cumsum(ab) - ab, ab)
+        i, j = np.divmod(local, b[edge_of])
+        rows = pos[self.sup_idx[self.sup_ptr[x][edge_of] + i]]
+        cols = self.sup_idx[self.sup_ptr[y][edge_of] + j]
+        dtype = np.int32 if max(self.n, chunk.sources.size) < 2**31 else np.int64
+        chunk.xy_rows = pos[x]
+        chunk.rows, chunk.cols = rows.astype(dtype), cols.astype(dtype)
+        return chunk.rows, chunk.cols
+
+    # ------------------------------------------------------------------ distances
+    def _hop_table(self, sources: np.ndarray) -> np.ndarray:
+        """``3 - [d<=0] - [d<=1] - [d<=2]`` as int8 for the given source rows (d capped at 3)."""
+        from scipy.sparse import csr_array, identity
+
+        if self._closed is None:
+            A = csr_array((np.ones(self.adj_src.size, dtype=np.int32), self.adj_dst, self.adj_ptr),
+                          shape=(self.n, self.n))
+            self._closed = (A + identity(self.n, dtype=np.int32, format="csr")).tocsr()
+        B = self._closed
+        Br = B[sources]
+        B2 = (Br @ B).tocoo()
+        table = np.full((sources.size, self.n), 3, dtype=np.int8)
+        table[B2.row, B2.col] = 2
+        Brc = Br.tocoo()
+        table[Brc.row, Brc.col] = 1
+        table[np.arange(sources.size), sources] = 0
+        return table
+
+    def _cancel(self, mass: np.ndarray, x: np.ndarray, y: np.ndarray, a: np.ndarray, b: np.ndarray,
+                flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r"""Per-edge copies of the two measures with their common mass removed.
+
+        :math:`W_1(\mu, \nu)` depends on :math:`\mu - \nu` only (Kantorovich–Rubinstein
+        duality), so at every node in both supports (a pair at distance 0) the mass
+        :math:`\min(\mu_s, \nu_s)` is taken off both sides; the network simplex skips the
+        zero masses that result, so the problems it solves are smaller. The subtraction of the
+        smaller of two floats from the larger is exact in sign, so no mass becomes negative.
+        """
+        rep_a = np.repeat(np.arange(x.size), a)
+        ma = mass[self.sup_ptr[x][rep_a] + np.arange(rep_a.size) - np.repeat(np.cumsum(a) - a, a)]
+        rep_b = np.repeat(np.arange(y.size), b)
+        mb = mass[self.sup_ptr[y][rep_b] + np.arange(rep_b.size) - np.repeat(np.cumsum(b) - b, b)]
+        zero = np.flatnonzero(flat == 0.0)
+        if zero.size:
+            ab = a * b
+            e = np.searchsorted(np.cumsum(ab), zero, side="right")
+            i, j = np.divmod(zero - (np.cumsum(ab) - ab)[e], b[e])
+            ia = (np.cumsum(a) - a)[e] + i
+            jb = (np.cumsum(b) - b)[e] + j
+            common = np.minimum(ma[ia], mb[jb])
+            ma[ia] -= common
+            mb[jb] -= common
+        return ma, mb
+
+    def _distances(self, sources: np.ndarray, graph: Any, limit: float, workers: int) -> np.ndarray:
+        from scipy.sparse.csgraph import dijkstra
+
+        def search(part: np.ndarray, out: np.ndarray) -> None:
+            out[part] = dijkstra(graph, directed=False, indices=sources[part], limit=limit)
+
+        parts = _split(np.arange(sources.size), np.ones(sources.size), workers, FORK_MIN_SOURCES)
+        return run_forked(parts, search, (sources.size, self.n))
+
+    # ------------------------------------------------------------------ evaluation
+    def curvature(self, alpha: float, lengths: np.ndarray | None, measure: str, solve: Any,
+                  workers: int = 1) -> np.ndarray:
+        r""":math:`\kappa` of every edge (in the engine's edge order) for the given edge lengths.
+
+        ``lengths`` is ``None`` for an unweighted graph; ``solve(a, b, D, k)`` returns the exact
+        W1 of edge ``k``. ``workers > 1`` splits the distance searches and the transport
+        problems of large chunks over that many processes (:mod:`._fork`).
+        """
+        if self._chunks is None:
+            self._chunks = self._build_chunks()
+        mass = self.masses(alpha, lengths, measure)
+        out = np.empty(self.eu.size)
+        graph = None
+        reach = None
+        if lengths is not None:
+            from scipy.sparse import csr_array
+
+            w = lengths[self.adj_eid]
+            graph = csr_array((w, self.adj_dst, self.adj_ptr), shape=(self.n, self.n))
+            farthest = np.zeros(self.n)
+            np.maximum.at(farthest, self.adj_src, w)
+            reach = farthest[self.eu] + lengths + farthest[self.ev]
+        for chunk in self._chunks:
+            rows, cols = self._gather(chunk)
+            if graph is None:
+                flat = self._hop_table(chunk.sources)[rows, cols].astype(np.float64)
+                d_xy = np.ones(chunk.edges.size)
+            else:
+                assert reach is not None
+                limit = float(reach[chunk.edges].max()) * (1 + 1e-12)
+                dist = self._distances(chunk.sources, graph, limit, workers)
+                flat = dist[rows, cols]
+                if not np.all(np.isfinite(flat)):  # pragma: no cover - the limit covers every path via the edge
+                    raise RuntimeError("a distance search stopped short of a support node")
+                d_xy = dist[chunk.xy_rows, self.ev[chunk.edges]]
+            if not self._keep_pairs:
+                chunk.rows = chunk.cols = None  # large graphs: free the pairs again
+            x, y = self.eu[chunk.edges], self.ev[chunk.edges]
+            a, b = self.size[x], self.size[y]
+            ma, mb = self._cancel(mass, x, y, a, b, flat)
+            a_off, b_off, p_off = (np.concatenate([[0], np.cumsum(v)]).tolist() for v in (a, b, a * b))
+            ks = chunk.edges.tolist()
+            # measures equal up to rounding (all mass cancelled): W1 = 0
+            moving = np.minimum(np.add.reduceat(ma, a_off[:-1]), np.add.reduceat(mb, b_off[:-1])) > MASS_FLOOR
+            todo = np.flatnonzero(moving)
+
+            def transport(part: np.ndarray, w1: np.ndarray) -> None:
+                for i in part.tolist():
+                    a0, a1, b0, b1 = a_off[i], a_off[i + 1], b_off[i], b_off[i + 1]
+                    w1[i] = solve(ma[a0:a1], mb[b0:b1], flat[p_off[i]:p_off[i + 1]].reshape(a1 - a0, b1 - b0),
+                                  ks[i])
+
+            w1 = run_forked(_split(todo, (a * b)[todo], workers, FORK_MIN_EDGES), transport, (len(ks),))
+            w1[~moving] = 0.0
+            out[chunk.edges] = 1.0 - w1 / d_xy
+        return out
