@@ -225,6 +225,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _records() -> dict[str, Claim]:
+    from ._blueprint import BLUEPRINT_CLAIMS
     from ._curvature import CURVATURE_CLAIMS
     from ._lagrangian import LAGRANGIAN_CLAIMS
     from ._stability import STABILITY_CLAIMS
@@ -232,7 +233,7 @@ def _records() -> dict[str, Claim]:
     from ._thermo import THERMO_CLAIMS
 
     judged = {c.id: c for c in (*LAGRANGIAN_CLAIMS, *STABILITY_CLAIMS, *THERMO_CLAIMS, *CURVATURE_CLAIMS,
-                                *SYSTEMS_CLAIMS)}
+                                *SYSTEMS_CLAIMS, *BLUEPRINT_CLAIMS)}
     out: dict[str, Claim] = {}
     for cid, section, text in CATALOGUE:
         if cid in judged:
