@@ -25,6 +25,12 @@ from ._laplacian import laplacian_matrix as laplacian_matrix
 from ._laplacian import laplacian_spectral_radius as laplacian_spectral_radius
 from ._laplacian import optimal_step as optimal_step
 from ._laplacian import stability_bound as stability_bound
+from ._sinkhorn import SinkhornCurvatureResult as SinkhornCurvatureResult
+from ._sinkhorn import TransportBatch as TransportBatch
+from ._sinkhorn import TransportSolution as TransportSolution
+from ._sinkhorn import edge_transport_batch as edge_transport_batch
+from ._sinkhorn import sinkhorn_curvature as sinkhorn_curvature
+from ._sinkhorn import sinkhorn_transport as sinkhorn_transport
 
 __all__ = [
     "CURVATURE_KINDS",
@@ -34,12 +40,16 @@ __all__ = [
     "CommunityResult",
     "CurvatureResult",
     "RicciFlowResult",
+    "SinkhornCurvatureResult",
+    "TransportBatch",
+    "TransportSolution",
     "adjusted_rand_index",
     "algebraic_connectivity",
     "check_graph",
     "consensus",
     "convergence_factor",
     "critical_step",
+    "edge_transport_batch",
     "forman_ricci",
     "laplacian_matrix",
     "laplacian_spectral_radius",
@@ -50,5 +60,7 @@ __all__ = [
     "ricci_communities",
     "ricci_flow",
     "set_edge_curvature",
+    "sinkhorn_curvature",
+    "sinkhorn_transport",
     "stability_bound",
 ]
