@@ -90,11 +90,19 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     progress = None if args.quiet else (lambda msg: print(f"  … {msg}", file=sys.stderr, flush=True))
     result = verify(args.claim, examples=examples, progress=progress)
     if args.certificates is not None:
+        from .claims._evidence import CERTIFICATE_KEY
         from .symbolic import stability_certificates
 
         args.certificates.mkdir(parents=True, exist_ok=True)
         for name, cert in stability_certificates().items():
             (args.certificates / f"stability_{name}.json").write_text(json.dumps(cert.as_dict(), indent=2) + "\n")
+        for claim in result.claims:  # every SMT certificate that served as evidence
+            for j, ev in enumerate(claim.evidence, start=1):
+                cert = ev.details.get(CERTIFICATE_KEY)
+                if cert is not None:
+                    (args.certificates / f"{claim.claim.id}_evidence{j}.json").write_text(
+                        json.dumps({"claim": claim.claim.id, "evidence": ev.title, **cert}, indent=2,
+                                   default=str) + "\n")
     if args.format == "json":
         print(result.to_json())
     elif args.format == "markdown":

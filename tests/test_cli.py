@@ -107,6 +107,18 @@ def test_verify_markdown_and_progress_and_certificates(tmp_path):
     assert cert["verdict"] == "proved" and cert["seconds"] >= 0 and "(check-sat)" in cert["smtlib"]
 
 
+def test_verify_writes_the_smt_certificates_of_every_claim(tmp_path):
+    """Certificates come from the evidence itself (here B09's z3 proofs), not from a fixed list."""
+    out = run("verify", "--claim", "B09", "--examples", "3", "--quiet", "--format", "json",
+              "--certificates", str(tmp_path / "certs"))
+    assert out.returncode == 0, out.stderr
+    written = sorted(p.name for p in (tmp_path / "certs").glob("B09_evidence*.json"))
+    assert written, "no certificate written for B09"
+    cert = json.loads((tmp_path / "certs" / written[0]).read_text())
+    assert cert["claim"] == "B09" and "(check-sat)" in cert["smtlib"]
+    assert "_certificate" not in out.stdout  # the JSON ledger leaves the SMT-LIB text out
+
+
 def test_derive_euler_lagrange_json_contract():
     import sympy
 

@@ -10,7 +10,11 @@ from hypothesis import strategies as st
 
 from ._ledger import Outcome, VerifyOptions
 
-__all__ = ["smt_outcome", "property_outcome"]
+__all__ = ["CERTIFICATE_KEY", "smt_outcome", "property_outcome"]
+
+#: Key of the full SMT certificate in an outcome's details; left out of the JSON ledger (it holds
+#: the whole SMT-LIB query) and written to files by ``iegn verify --certificates DIR``.
+CERTIFICATE_KEY = "_certificate"
 
 
 def smt_outcome(certificate: Any) -> Outcome:
@@ -19,9 +23,11 @@ def smt_outcome(certificate: Any) -> Outcome:
     summary = f"z3: {c.verdict} (expected {c.expected}) in {c.seconds * 1e3:.1f} ms"
     if c.counterexample:
         summary += f"; witness {dict(c.counterexample)}"
-    return Outcome(c.as_expected, summary, {"statement": c.statement, "verdict": c.verdict,
-                                             "expected": c.expected, "seconds": c.seconds,
-                                             "counterexample": c.counterexample})
+    details: dict[str, Any] = {"statement": c.statement, "verdict": c.verdict, "expected": c.expected,
+                               "seconds": c.seconds, "counterexample": c.counterexample}
+    if hasattr(c, "as_dict"):  # the full certificate (SMT-LIB query): for `iegn verify --certificates`
+        details[CERTIFICATE_KEY] = c.as_dict()
+    return Outcome(c.as_expected, summary, details)
 
 
 def property_outcome(

@@ -126,7 +126,7 @@ class EvidenceResult:
             "passed": self.passed,
             "summary": self.summary,
             "seconds": round(self.seconds, 4),
-            "details": _jsonable(self.details),
+            "details": _jsonable({k: v for k, v in self.details.items() if not k.startswith("_")}),
         }
 
 

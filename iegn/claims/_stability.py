@@ -304,7 +304,8 @@ STABILITY_CLAIMS: tuple[Claim, ...] = (
             "The theorem is about the linear consensus map x ↦ (I − αL)x on node states. The §3.2 "
             "algorithm (GDTO) updates no node state; it updates an adjacency matrix by "
             "A ← max(A − 2αR, 0) with a non-negative proxy R, which from the blueprint's start A = 0 "
-            "stays exactly 0 for every α, and from any non-negative start with α > 0 only decreases, on both sides of 2/μ_max. "
+            "stays exactly 0 for every learning rate α ≥ 0 (a negative rate makes the weights grow without "
+            "bound: see B09), and from any non-negative start with α > 0 only decreases, on both sides of 2/μ_max. "
             "The bound neither describes nor constrains that algorithm."
         ),
         evidence=(

@@ -232,7 +232,8 @@ class OllivierEngine:
         from scipy.sparse.csgraph import dijkstra
 
         def search(part: np.ndarray, out: np.ndarray) -> None:
-            out[part] = dijkstra(graph, directed=False, indices=sources[part], limit=limit)
+            # the CSR holds both directions of every edge: directed=True scans each stored arc once
+            out[part] = dijkstra(graph, directed=True, indices=sources[part], limit=limit)
 
         parts = _split(np.arange(sources.size), np.ones(sources.size), workers, FORK_MIN_SOURCES)
         return run_forked(parts, search, (sources.size, self.n))
