@@ -112,6 +112,16 @@ def flow(G: nx.Graph, req: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def communities(G: nx.Graph, req: dict[str, Any]) -> dict[str, Any]:
+    """``ricci_community()`` as a user calls it: its default Ricci flow, then its cut rule."""
+    t0 = time.perf_counter()
+    orc = _orc(G, req)
+    cutoff, clustering = orc.ricci_community()
+    seconds = time.perf_counter() - t0
+    return {"ok": True, "seconds": seconds, "cutoff": float(cutoff),
+            "clustering": [[v, int(c)] for v, c in clustering.items()]}
+
+
 def rusage() -> dict[str, Any]:
     return {
         "ok": True,
@@ -149,10 +159,10 @@ def serve() -> int:
                         "seconds": time.perf_counter() - t0})
             elif op == "rusage":
                 answer(rusage())
-            elif op in ("curvature", "flow"):
+            elif op in ("curvature", "flow", "communities"):
                 if G is None:
                     raise RuntimeError("no graph loaded: send a 'load' request first")
-                answer(curvature(G, req) if op == "curvature" else flow(G, req))
+                answer({"curvature": curvature, "flow": flow, "communities": communities}[op](G, req))
             else:
                 raise ValueError(f"unknown op {op!r}")
         except Exception:

@@ -24,19 +24,27 @@ Cases (ratio = ours / peer, lower is better):
 * ``ORC exact, karate club`` (information): a sanity row on Zachary's karate club graph (34
   nodes, 78 edges, its ``weight`` attributes dropped). The peer's time is mostly its process
   pool's start.
-* ``ORC exact, LFR n=1000`` (quick: n=500): target ratio <= 0.1 (ours 10x faster).
-* ``Ricci flow 10 iterations, LFR n=...``: ``iegn.graph.ricci_flow(G, iterations=10, step=1.0,
-  idleness=0.5)`` against ``compute_ricci_flow(iterations=10)`` (step 1, weights renormalised
-  to sum |E| after each step, 11 curvature evaluations each). Target <= 0.1. The row is added
-  only when ``iegn.graph.ricci_flow`` exists (otherwise the run prints that it was skipped).
-  Both flows stop early when the curvature spread falls below 1e-4; the benchmark checks that
-  both ran all 10 steps.
+* ``ORC exact, LFR n=1000, workers=1|2`` (quick: n=500): target ratio <= 0.1 (ours 10x
+  faster). ``workers=2`` is ours on the same two processes the peer uses.
+* ``Ricci flow 10 iterations, LFR n=..., workers=1|2``: ``iegn.graph.ricci_flow(G,
+  iterations=10, step=1.0, idleness=0.5, workers=w)`` against ``compute_ricci_flow(iterations=10)``
+  (step 1, weights renormalised to sum |E| after each step, 11 curvature evaluations each).
+  Target <= 0.1. Both flows stop early when the curvature spread falls below 1e-4; the
+  benchmark checks that both ran all 10 steps.
+* ``Communities, karate club`` and ``Communities, LFR n=500 | 1000`` (information rows with an
+  ARI target in the note: >= 0.95 at n=500, >= 0.90 at n=1000; quick: n=500 only): one run of
+  ``iegn.graph.ricci_communities(G)`` against the peer's ``ricci_community()`` as a user calls
+  it (its default flow, then its cut rule), each scored by the adjusted Rand index against the
+  planted partition (karate: the club split), computed by ``iegn.graph.adjusted_rand_index``.
+  The LFR graphs are the first generating seeds for their n, as above.
 * ``ORC exact, LFR n=10000, 1 run + peak memory`` (full size only; information): one call of
   each side, ours in a fresh subprocess of the main environment that reports its peak
   resident set (``resource.getrusage``, after a warm-up call that imports everything) and the
   increase during the call; the peer's peak resident set in its (fresh) worker, where the
   dense all-pairs distance matrix lives, and in its reaped pool processes. tracemalloc was
   not used: it slows the call about 5x.
+* ``ORC exact, LFR n=100000, 1 run + peak memory (ours only)`` (full size only): the peer is
+  not run; its dense all-pairs distances alone would take n^2 * 8 bytes = 75 GiB.
 
 Before any timing, every case checks that ours and the peer agree on **every** edge to
 ``ATOL`` = 1e-9 absolute (curvatures; and flowed weights for the flow). A disagreement raises
@@ -101,7 +109,10 @@ def simple_graph(nodes: Iterable[Any], edges: Iterable[tuple[Any, Any]]) -> Any:
 
 
 def lfr_graph(n: int) -> tuple[Any, dict[str, Any]]:
-    """The LFR graph of the module notes, with the first seed that generates; and its params."""
+    """The LFR graph of the module notes, with the first seed that generates; and its params.
+
+    The planted partition (each node's first community) is ``G.graph["truth"]``.
+    """
     import networkx as nx
 
     failed = []
@@ -113,6 +124,7 @@ def lfr_graph(n: int) -> tuple[Any, dict[str, Any]]:
             failed.append(seed)
             continue
         G = simple_graph(raw.nodes, raw.edges)
+        G.graph["truth"] = {v: min(raw.nodes[v]["community"]) for v in raw}
         info = {
             "graph": f"LFR_benchmark_graph(n={n}, " + ", ".join(f"{k}={v}" for k, v in LFR_KW.items()) + ")",
             "lfr_seed": seed,
@@ -276,31 +288,34 @@ def _row(case: str, ours: Any, peer: Any, *, ours_label: str, peer_label: str, t
 
 
 def orc_case(case: str, G: Any, graph_file: Path, peer: Peer, *, repeat: int, target: float | None,
-             params: dict[str, Any], note: str = "") -> dict[str, Any]:
+             params: dict[str, Any], note: str = "", workers: int = 1) -> dict[str, Any]:
     import iegn.graph as ig
 
     peer.request("load", graph=str(graph_file))
     req = {"alpha": ALPHA, "method": "OTD", "proc": PROC}
     # correctness first (this round is also the warm-up of both sides)
-    ours_k = ig.ollivier_ricci(G, idleness=ALPHA)
+    ours_k = ig.ollivier_ricci(G, idleness=ALPHA, workers=workers)
     ref = peer.request("curvature", values=True, **req)
     err = compare(case, dict(ours_k.items()), ref["values"])
-    t_ours, t_peer = rounds(lambda: ig.ollivier_ricci(G, idleness=ALPHA),
+    t_ours, t_peer = rounds(lambda: ig.ollivier_ricci(G, idleness=ALPHA, workers=workers),
                             lambda: peer.request("curvature", **req)["seconds"], repeat=repeat)
-    return _row(case, t_ours, t_peer, ours_label=OURS_LABEL, peer_label=PEER_LABEL, target=target, params=params,
+    label = OURS_LABEL if workers == 1 else OURS_LABEL.replace(") (exact, one process)",
+                                                               f", workers={workers}) (exact)")
+    return _row(case, t_ours, t_peer, ours_label=label, peer_label=PEER_LABEL, target=target,
+                params={**params, "workers": workers},
                 note=(note + "; " if note else "") + f"all {len(ref['values'])} edges agree, max |diff| {err:.1e}; "
-                f"peer uses {PROC} processes, ours 1")
+                f"peer uses {PROC} processes, ours {workers}")
 
 
 def flow_case(case: str, G: Any, graph_file: Path, peer: Peer, *, repeat: int,
-              params: dict[str, Any]) -> dict[str, Any]:
+              params: dict[str, Any], workers: int = 1) -> dict[str, Any]:
     import iegn.graph as ig
 
     peer.request("load", graph=str(graph_file))
     req = {"alpha": ALPHA, "method": "OTD", "proc": PROC, "iterations": FLOW_ITERATIONS}
 
     def ours() -> Any:
-        return ig.ricci_flow(G, iterations=FLOW_ITERATIONS, step=1.0, idleness=ALPHA)
+        return ig.ricci_flow(G, iterations=FLOW_ITERATIONS, step=1.0, idleness=ALPHA, workers=workers)
 
     # The flows are long: the correctness-check round is also the first timed round.
     t0 = time.perf_counter()
@@ -315,18 +330,45 @@ def flow_case(case: str, G: Any, graph_file: Path, peer: Peer, *, repeat: int,
     err_k = compare(case + " (curvature)", dict(res.curvature.items()), ref["values"], column=3)
     t_ours, t_peer = rounds(ours, lambda: peer.request("flow", **req)["seconds"], repeat=repeat,
                             first=(first_ours, ref["seconds"]))
-    return _row(case, t_ours, t_peer, ours_label=OURS_FLOW_LABEL, peer_label=PEER_FLOW_LABEL, target=TARGET_FLOW,
-                params=params,
+    label = OURS_FLOW_LABEL if workers == 1 else OURS_FLOW_LABEL[:-1] + f", workers={workers})"
+    return _row(case, t_ours, t_peer, ours_label=label, peer_label=PEER_FLOW_LABEL, target=TARGET_FLOW,
+                params={**params, "workers": workers},
                 note=f"all {len(ref['values'])} flowed weights and final curvatures agree (max |diff| {err_w:.1e}, "
-                f"{err_k:.1e}); 10 steps, 11 curvature evaluations each; first round = the check call, no warm-up")
+                f"{err_k:.1e}); 10 steps, 11 curvature evaluations each; first round = the check call, no warm-up; "
+                f"peer uses {PROC} processes, ours {workers}")
+
+
+def community_case(case: str, G: Any, truth: dict[Any, Any], graph_file: Path, peer: Peer, *,
+                   target_ari: float | None, params: dict[str, Any]) -> dict[str, Any]:
+    """Community detection with the automatic cut, one run each, scored by ARI against ``truth``."""
+    import iegn.graph as ig
+
+    peer.request("load", graph=str(graph_file))
+    t0 = time.perf_counter()
+    res = ig.ricci_communities(G)
+    ours_s = time.perf_counter() - t0
+    ref = peer.request("communities", alpha=ALPHA, method="OTD", proc=PROC)
+    peer_labels = {v: c for v, c in ref["clustering"]}
+    ari = ig.adjusted_rand_index(truth, dict(res.communities))
+    ari_peer = ig.adjusted_rand_index(truth, peer_labels)
+    verdict = "" if target_ari is None else f" (target >= {target_ari:g}: {'ok' if ari >= target_ari else 'MISSED'})"
+    return _row(case, _as_timing([ours_s], 0), _as_timing([ref["seconds"]], 0),
+                ours_label="iegn.graph.ricci_communities(G) (20 flow steps; cut and step chosen by modularity)",
+                peer_label=("GraphRicciCurvature 0.6.1: OllivierRicci(G, alpha=0.5, method='OTD', proc=2)"
+                            ".ricci_community() (its default flow, then its cut rule), in .venv-grc"),
+                target=None,
+                params={**params, "ari_ours": ari, "ari_peer": ari_peer, "ari_target": target_ari,
+                        "communities_ours": res.n_communities, "communities_peer": len(set(peer_labels.values())),
+                        "communities_true": len(set(truth.values())), "modularity_ours": res.modularity,
+                        "flow_step_chosen": res.step},
+                note=f"ARI against the planted partition: ours {ari:.3f}{verdict}, peer {ari_peer:.3f}; "
+                     f"{res.n_communities} communities found (peer {len(set(peer_labels.values()))}, "
+                     f"true {len(set(truth.values()))}); one run each")
 
 
 def memory_case(G: Any, graph_file: Path, workdir: Path, info: dict[str, Any]) -> dict[str, Any]:
     """One call each at n = 10^4, with peak memory: ours in a fresh subprocess, the peer in a fresh worker."""
-    out = workdir / "ours-memory.json"
-    subprocess.run([sys.executable, str(Path(__file__).resolve()), "--memory-child", str(graph_file), str(out)],
-                   check=True, cwd=ROOT)
-    ours = json.loads(out.read_text())
+    ours = _ours_memory(graph_file, workdir)
     with Peer(workdir) as peer:
         peer.request("load", graph=str(graph_file))
         ref = peer.request("curvature", values=True, alpha=ALPHA, method="OTD", proc=PROC)
@@ -350,6 +392,31 @@ def memory_case(G: Any, graph_file: Path, workdir: Path, info: dict[str, Any]) -
               f"and {params['peer_children_peak_rss_mib']:.0f} MiB in its largest pool process; "
               f"all {len(ref['values'])} edges agree, max |diff| {err:.1e}"),
     )
+
+
+def _ours_memory(graph_file: Path, workdir: Path) -> dict[str, Any]:
+    out = workdir / "ours-memory.json"
+    subprocess.run([sys.executable, str(Path(__file__).resolve()), "--memory-child", str(graph_file), str(out)],
+                   check=True, cwd=ROOT)
+    return json.loads(out.read_text())
+
+
+def memory_case_ours_only(graph_file: Path, workdir: Path, info: dict[str, Any]) -> dict[str, Any]:
+    """n = 10^5: ours only. The peer's dense all-pairs distances alone would take n^2 * 8 B = 80 GB."""
+    ours = _ours_memory(graph_file, workdir)
+    mib = 1 / 1024
+    n = info["n"]
+    params = {**info, "ours_peak_rss_mib": round(ours["maxrss_after_kib"] * mib, 1),
+              "ours_rss_increase_mib": round((ours["maxrss_after_kib"] - ours["maxrss_before_kib"]) * mib, 1),
+              "peer_dense_distances_gib": round(n * n * 8 / 2**30, 1)}
+    one = _as_timing([ours["seconds"]], 1)
+    return {"case": f"ORC exact, LFR n={n}, 1 run + peak memory (ours only)",
+            "ours": OURS_LABEL + ", fresh subprocess", "baseline": "not run: see note", "ours_s": one.median,
+            "baseline_s": float("nan"), "target": None, "ours_timing": one.as_dict(), "baseline_timing": None,
+            "params": params,
+            "note": (f"peak RSS ours {params['ours_peak_rss_mib']:.0f} MiB (+{params['ours_rss_increase_mib']:.0f} MiB "
+                     f"during the call) for {info['edges']} edges; the peer was not run: its dense all-pairs distance "
+                     f"matrix alone would need {params['peer_dense_distances_gib']:.0f} GiB")}
 
 
 def memory_child(graph_file: str, out_file: str) -> None:
@@ -399,19 +466,32 @@ def run(quick: bool) -> list[dict[str, Any]]:
         G, info = lfr_graph(n)
         gfile = write_graph(G, work / f"lfr{n}.json")
         params = {**common, **info}
-        rows.append(orc_case(f"ORC exact, LFR n={n}", G, gfile, peer, repeat=3 if quick else 5, target=TARGET_ORC,
-                             params=params, note=f"LFR seed {info['lfr_seed']}"))
+        for workers in (1, PROC):
+            rows.append(orc_case(f"ORC exact, LFR n={n}, workers={workers}", G, gfile, peer, repeat=3 if quick else 5,
+                                 target=TARGET_ORC, params=params, note=f"LFR seed {info['lfr_seed']}",
+                                 workers=workers))
+        for workers in (1, PROC):
+            rows.append(flow_case(f"Ricci flow {FLOW_ITERATIONS} iterations, LFR n={n}, workers={workers}", G, gfile,
+                                  peer, repeat=1 if quick else 3, params=params, workers=workers))
 
-        if hasattr(ig, "ricci_flow"):
-            rows.append(flow_case(f"Ricci flow {FLOW_ITERATIONS} iterations, LFR n={n}", G, gfile, peer,
-                                  repeat=1 if quick else 3, params=params))
-        else:
-            print("  Ricci flow row skipped: iegn.graph.ricci_flow does not exist", flush=True)
+        K = karate_graph()
+        club = {v: d["club"] for v, d in __import__("networkx").karate_club_graph().nodes(data=True)}
+        rows.append(community_case("Communities, karate club (ARI vs the club split)", K, club,
+                                   work / "karate.json", peer, target_ari=None,
+                                   params={**common, "graph": "karate_club_graph, unweighted"}))
+        for m, target in ((500, 0.95), (1000, 0.90)) if not quick else ((500, 0.95),):
+            H, hinfo = lfr_graph(m)
+            rows.append(community_case(f"Communities, LFR n={m} (ARI vs planted)", H, H.graph["truth"],
+                                       write_graph(H, work / f"lfr{m}-c.json"), peer, target_ari=target,
+                                       params={**common, **hinfo}))
 
     if not quick:
         with tempfile.TemporaryDirectory(prefix="iegn-bench-curvature-") as tmp:
             G, info = lfr_graph(10**4)
             rows.append(memory_case(G, write_graph(G, Path(tmp) / "lfr10000.json"), Path(tmp), {**info, "alpha": ALPHA}))
+            G, info = lfr_graph(10**5)
+            rows.append(memory_case_ours_only(write_graph(G, Path(tmp) / "lfr100000.json"), Path(tmp),
+                                              {**info, "alpha": ALPHA}))
     return rows
 
 

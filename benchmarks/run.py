@@ -91,8 +91,11 @@ def _git(*args: str) -> str | None:
 def finish_row(row: dict[str, Any]) -> dict[str, Any]:
     """Add ``ratio`` = ours / baseline and ``status`` to a benchmark row."""
     ours, base, target = row["ours_s"], row["baseline_s"], row.get("target")
-    ratio = ours / base if base > 0 else float("inf")
-    mins = (row.get("ours_timing", {}).get("min_s"), row.get("baseline_timing", {}).get("min_s"))
+    if base != base:  # NaN: a row without a baseline run (its note says why)
+        ratio = float("nan")
+    else:
+        ratio = ours / base if base > 0 else float("inf")
+    mins = ((row.get("ours_timing") or {}).get("min_s"), (row.get("baseline_timing") or {}).get("min_s"))
     ratio_min = mins[0] / mins[1] if None not in mins and mins[1] > 0 else None
     if target is None:
         status = STATUS_INFO
@@ -119,8 +122,8 @@ def _cells(row: dict[str, Any]) -> list[str]:
     return [
         row["case"],
         _fmt_s(row["ours_s"]),
-        _fmt_s(row["baseline_s"]),
-        f"{row['ratio']:.2f}",
+        "—" if row["baseline_s"] != row["baseline_s"] else _fmt_s(row["baseline_s"]),
+        "—" if row["ratio"] != row["ratio"] else f"{row['ratio']:.2f}",
         _fmt_target(row.get("target")),
         row["status"],
         "—" if row.get("ratio_of_mins") is None else f"{row['ratio_of_mins']:.2f}",
