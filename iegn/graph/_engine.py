@@ -56,6 +56,13 @@ def _split(items: np.ndarray, cost: np.ndarray, workers: int, minimum: int) -> l
     return [p for p in parts if p.size]
 
 
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(start, start + length)`` for every pair (vectorised)."""
+    total = int(lengths.sum())
+    ends = np.cumsum(lengths)
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
+
+
 class _Chunk:
     """Edges whose sources share one distance block, with their gather indices."""
 
@@ -172,15 +179,15 @@ class OllivierEngine:
         pos[chunk.sources] = np.arange(chunk.sources.size)
         x, y = self.eu[chunk.edges], self.ev[chunk.edges]
         a, b = self.size[x], self.size[y]
-        ab = a * b
-        edge_of = np.repeat(np.arange(chunk.edges.size), ab)
-        local = np.arange(edge_of.size) - np.repeat(np.cumsum(ab) - ab, ab)
-        i, j = np.divmod(local, b[edge_of])
-        rows = pos[self.sup_idx[self.sup_ptr[x][edge_of] + i]]
-        cols = self.sup_idx[self.sup_ptr[y][edge_of] + j]
         dtype = np.int32 if max(self.n, chunk.sources.size) < 2**31 else np.int64
+        # row nodes: x's support, each entry repeated b times; columns: y's support, tiled a times
+        x_support = pos[self.sup_idx[_ranges(self.sup_ptr[x], a)]].astype(dtype)
+        rows = np.repeat(x_support, np.repeat(b, a))
+        y_support = self.sup_idx[_ranges(self.sup_ptr[y], b)].astype(dtype)
+        b_start = np.cumsum(b) - b
+        cols = y_support[_ranges(np.repeat(b_start, a), np.repeat(b, a))]
         chunk.xy_rows = pos[x]
-        chunk.rows, chunk.cols = rows.astype(dtype), cols.astype(dtype)
+        chunk.rows, chunk.cols = rows, cols
         return chunk.rows, chunk.cols
 
     # ------------------------------------------------------------------ distances
