@@ -915,8 +915,14 @@ def test_chunking_pair_cache_and_workers_do_not_change_values(monkeypatch, case)
     monkeypatch.setattr(_engine, "FORK_MIN_EDGES", 1)
     monkeypatch.setattr(_engine, "FORK_MIN_SOURCES", 1)
     forked = ollivier_ricci(G, weight=weight, workers=3).as_array()
+    # the large-graph path: hop distances from sorted sparse keys, blocks bounded by their pairs
+    monkeypatch.setattr(_engine, "DENSE_HOPS_MAX_N", 0)
+    monkeypatch.setattr(_engine, "SPARSE_ROWS", 30)
+    monkeypatch.setattr(_engine, "PAIR_BLOCK", 2000)
+    sparse = ollivier_ricci(G, weight=weight).as_array()
     assert np.array_equal(reference, chunked)
     assert np.array_equal(reference, forked)
+    assert np.array_equal(reference, sparse)
 
 
 def test_workers_in_the_flow_do_not_change_it(monkeypatch):

@@ -27,10 +27,17 @@ import numpy as np
 
 from ._fork import run_forked
 
-__all__ = ["DISTANCE_BLOCK", "PAIR_CACHE", "OllivierEngine", "GRC_UNIFORM_BELOW"]
+__all__ = ["DENSE_HOPS_MAX_N", "DISTANCE_BLOCK", "PAIR_BLOCK", "PAIR_CACHE", "SPARSE_ROWS", "OllivierEngine", "GRC_UNIFORM_BELOW"]
 
 #: Largest block of distances (source rows x nodes) formed at once.
 DISTANCE_BLOCK = 4_000_000
+#: Unweighted graphs with more nodes than this classify hop distances by sorted sparse keys
+#: (cost linear in the support pairs) instead of dense blocks of rows (cost ~ n^2 overall).
+DENSE_HOPS_MAX_N = 30_000
+#: Sparse-key blocks: rows per block at least this many (their hop distances need no dense rows) ...
+SPARSE_ROWS = 4096
+#: ... and support pairs per block at most this many (bounds the block's working memory).
+PAIR_BLOCK = 2_000_000
 #: Pair index arrays are kept between evaluations while the graph has at most this many
 #: support pairs (8 bytes each); larger graphs rebuild them chunk by chunk.
 PAIR_CACHE = 20_000_000
@@ -114,6 +121,7 @@ class OllivierEngine:
         self.sup_idx[self._nbr_slots] = self.adj_dst
         self.size = np.diff(self.sup_ptr)
         self._chunks: list[_Chunk] | None = None
+        self._sparse_hops = not weighted and n > DENSE_HOPS_MAX_N
         self._keep_pairs = int(np.dot(self.size[self.eu], self.size[self.ev])) <= PAIR_CACHE
         self._closed: Any = None
 
@@ -139,7 +147,13 @@ class OllivierEngine:
         """Group edges by first endpoint into blocks of at most DISTANCE_BLOCK / n source rows."""
         n = self.n
         per_block = max(1, DISTANCE_BLOCK // max(n, 1))
+        pair_budget = None
+        if self._sparse_hops:  # hop distances need no dense rows: larger blocks, bounded by their pairs
+            per_block = max(per_block, SPARSE_ROWS)
+            pair_budget = PAIR_BLOCK
         order = np.argsort(self.eu, kind="stable")
+        size = self.size.tolist()
+        ev_l = self.ev.tolist()
         chunks: list[_Chunk] = []
         mark = np.zeros(n, dtype=bool)
         eu_l = self.eu.tolist()
@@ -147,10 +161,15 @@ class OllivierEngine:
         while start < order.size:
             stop = start
             count = 0
+            pairs = 0
             sources: list[np.ndarray] = []
             last = -1
             while stop < order.size:
                 x = eu_l[order[stop]]
+                if pair_budget is not None:
+                    pairs += size[x] * size[ev_l[order[stop]]]
+                    if stop > start and pairs > pair_budget:
+                        break
                 if x != last:
                     sup = self.sup_idx[self.sup_ptr[x]:self.sup_ptr[x + 1]]
                     new = sup[~mark[sup]]
@@ -191,15 +210,49 @@ class OllivierEngine:
         return chunk.rows, chunk.cols
 
     # ------------------------------------------------------------------ distances
-    def _hop_table(self, sources: np.ndarray) -> np.ndarray:
-        """``3 - [d<=0] - [d<=1] - [d<=2]`` as int8 for the given source rows (d capped at 3)."""
+    def _hops(self, sources: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Hop distance (capped at 3) from ``sources[rows]`` to ``cols``, as float64.
+
+        Up to :data:`DENSE_HOPS_MAX_N` nodes, a dense int8 table of the block's rows (at most
+        DISTANCE_BLOCK entries; its total cost grows like n^2, cheap up to there); above, sorted keys ``row * n + col`` of :math:`B_r` and :math:`B_r B`,
+        looked up by binary search, so that memory follows the pairs and the 2-hop balls of
+        the block, never ``rows x n``.
+        """
+        if not self._sparse_hops:
+            return self._hop_table(sources)[rows, cols].astype(np.float64)
+        B = self._closed_adjacency()
+        Br = B[sources]
+        B2 = Br @ B
+        n = np.int64(self.n)
+
+        def keys(M: Any) -> np.ndarray:
+            M.sort_indices()
+            return np.repeat(np.arange(M.shape[0], dtype=np.int64), np.diff(M.indptr)) * n + M.indices
+
+        def member(sorted_keys: np.ndarray, q: np.ndarray) -> np.ndarray:
+            pos = np.searchsorted(sorted_keys, q)
+            pos[pos == sorted_keys.size] = 0
+            return sorted_keys[pos] == q
+
+        q = rows.astype(np.int64) * n + cols
+        out = np.full(q.size, 3.0)
+        out[member(keys(B2), q)] = 2.0
+        out[member(keys(Br), q)] = 1.0
+        out[sources[rows] == cols] = 0.0
+        return out
+
+    def _closed_adjacency(self) -> Any:
         from scipy.sparse import csr_array, identity
 
         if self._closed is None:
             A = csr_array((np.ones(self.adj_src.size, dtype=np.int32), self.adj_dst, self.adj_ptr),
                           shape=(self.n, self.n))
             self._closed = (A + identity(self.n, dtype=np.int32, format="csr")).tocsr()
-        B = self._closed
+        return self._closed
+
+    def _hop_table(self, sources: np.ndarray) -> np.ndarray:
+        """``3 - [d<=0] - [d<=1] - [d<=2]`` as int8 for the given source rows (d capped at 3)."""
+        B = self._closed_adjacency()
         Br = B[sources]
         B2 = (Br @ B).tocoo()
         table = np.full((sources.size, self.n), 3, dtype=np.int8)
@@ -271,7 +324,7 @@ class OllivierEngine:
         for chunk in self._chunks:
             rows, cols = self._gather(chunk)
             if graph is None:
-                flat = self._hop_table(chunk.sources)[rows, cols].astype(np.float64)
+                flat = self._hops(chunk.sources, rows, cols)
                 d_xy = np.ones(chunk.edges.size)
             else:
                 assert reach is not None
