@@ -69,7 +69,9 @@ def test_docs_build_and_document_every_public_name(inventory):
 
 def cited_keys() -> dict[str, set[str]]:
     """Every cited key, with the files that cite it."""
-    files = [*sorted((ROOT / "iegn").rglob("*.py")), *sorted((ROOT / "proofs").glob("*.md"))]
+    files = [*sorted((ROOT / "iegn").rglob("*.py")), *sorted((ROOT / "proofs").glob("*.md")),
+             *sorted((ROOT / "notebooks").glob("*.md")), *sorted((ROOT / "benchmarks").glob("*.py"))]
+    # docs/proofs and docs/notebooks are symlinks, which rglob does not follow; read above
     files += [p for p in sorted(DOCS.rglob("*.md")) if not p.relative_to(DOCS).parts[0].startswith("_")]
     keys: dict[str, set[str]] = {}
     for path in files:
