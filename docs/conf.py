@@ -101,6 +101,13 @@ bibtex_bibfiles = ["references.bib"]
 html_theme = "furo"
 html_title = f"iegn {release}"
 
+# Math: MathJax 3 shipped with the site (from the pinned `django-static-mathjax` package, which
+# is MathJax's own build and needs no Django), so formulas render offline and without a CDN.
+import mathjax as _mathjax_package  # noqa: E402
+
+html_static_path = [str(Path(_mathjax_package.__file__).parent / "static" / "mathjax" / "es5")]
+mathjax_path = "tex-mml-chtml.js"
+
 # -- Intersphinx without the network -----------------------------------------------------------
 #
 # Each project's inventory is written here from a hand-written table instead of being
