@@ -90,8 +90,9 @@ def make_nodes(loads: Sequence[float], *, seed: int = 0) -> list[IEGN_Node]:
     >>> [n.id for n in nodes], nodes[0].state_vector.shape
     ([0, 1], (128,))
     """
-    rng = np.random.default_rng(seed)
-    return [IEGN_Node(i, float(load), rng=rng) for i, load in enumerate(loads)]
+    values = as_float_vector("loads", loads)
+    rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+    return [IEGN_Node(i, float(load), rng=rng) for i, load in enumerate(values)]
 
 
 class ManifoldOptimizer:
@@ -227,8 +228,13 @@ def run_as_specified(
     alpha = check_real("learning_rate", learning_rate)
     seed = check_int("seed", seed, minimum=0)
     n = loads.shape[0]
+    if n == 0:
+        raise InvalidArgumentError("loads is empty: the network needs at least one node")
     if initial is not None:
-        start = np.array(initial, dtype=np.float64)
+        try:
+            start = np.array(initial, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(f"initial={initial!r} must be a real ({n}, {n}) matrix") from None
         if not (start.shape == (n, n) and np.all(np.isfinite(start)) and np.array_equal(start, start.T)):
             raise InvalidArgumentError(f"initial must be a finite symmetric ({n}, {n}) matrix, "
                                        f"got shape {start.shape}")

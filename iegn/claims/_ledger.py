@@ -6,7 +6,7 @@ import json
 import math
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -59,6 +59,9 @@ class VerifyOptions:
 
     examples: int = 50
 
+    def __post_init__(self) -> None:
+        check_int("examples", self.examples, minimum=1)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -80,6 +83,8 @@ class Evidence:
     def __post_init__(self) -> None:
         if self.kind not in EVIDENCE_KINDS:
             raise InvalidArgumentError(f"evidence kind={self.kind!r} is not one of {', '.join(EVIDENCE_KINDS)}")
+        if not callable(self.check):
+            raise InvalidArgumentError(f"evidence check={self.check!r} must be callable")
 
 
 @dataclass(frozen=True)
@@ -302,6 +307,10 @@ def verify(
     """
     examples = check_int("examples", examples, minimum=1)
     options = VerifyOptions(examples=examples)
+    if isinstance(claim_ids, str) or not (claim_ids is None or isinstance(claim_ids, Iterable)):
+        raise InvalidArgumentError(f"claim_ids={claim_ids!r} must be a sequence of claim ids, e.g. ['B12'], or None")
+    if not (progress is None or callable(progress)):
+        raise InvalidArgumentError(f"progress={progress!r} must be callable or None")
     selected = claims() if claim_ids is None else tuple(get_claim(i) for i in claim_ids)
     start = time.perf_counter()
     results = []

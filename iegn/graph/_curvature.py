@@ -125,11 +125,24 @@ def set_edge_curvature(G: nx.Graph, result: CurvatureResult, *, name: str | None
     """Write ``result`` onto ``G`` as the edge attribute ``name`` (default: ``result.kind``).
 
     The one function of this module that mutates a graph; nothing else does.
+
+    Raises
+    ------
+    InvalidGraphError
+        ``G`` is not a simple undirected graph, or lacks an edge of ``result``.
+    InvalidArgumentError
+        ``result`` is not a :class:`CurvatureResult`, or ``name`` is not a non-empty string.
     """
+    check_graph(G, require_edges=False)
+    if not isinstance(result, CurvatureResult):
+        raise InvalidArgumentError(f"result={result!r} must be a CurvatureResult")
+    if not (name is None or (isinstance(name, str) and name)):
+        raise InvalidArgumentError(f"name={name!r} must be a non-empty string or None")
     attr = name or result.kind
+    missing = next((e for e in result.by_edge if not G.has_edge(*e)), None)
+    if missing is not None:  # checked before writing anything: no half-written graph
+        raise InvalidGraphError(f"edge {missing!r} of the result is not in the graph")
     for (u, v), val in result.by_edge.items():
-        if not G.has_edge(u, v):
-            raise InvalidGraphError(f"edge {(u, v)!r} of the result is not in the graph")
         G[u][v][attr] = val
 
 
@@ -289,6 +302,8 @@ def ollivier_ricci(
             alpha_q = Fraction(alpha)
     if not 0 <= alpha_q < 1:
         raise InvalidArgumentError(f"idleness={idleness!r} must lie in [0, 1)")
+    if not isinstance(exact, bool):
+        raise InvalidArgumentError(f"exact={exact!r} must be True or False")
     if exact and weight is not None:
         raise InvalidArgumentError("exact=True is for unweighted graphs (weight=None)")
     workers = check_int("workers", workers, minimum=1)
@@ -388,6 +403,8 @@ def lin_lu_yau(G: nx.Graph, *, exact: bool = False) -> CurvatureResult:
     >>> lin_lu_yau(nx.complete_graph(5), exact=True)[0, 1]  # K_n: n/(n - 1)
     Fraction(5, 4)
     """
+    if not isinstance(exact, bool):
+        raise InvalidArgumentError(f"exact={exact!r} must be True or False")
     half = ollivier_ricci(G, idleness=Fraction(1, 2) if exact else 0.5, exact=exact)
     return CurvatureResult("lin-lu-yau", {e: 2 * k for e, k in half.by_edge.items()})
 
@@ -407,6 +424,8 @@ def forman_ricci(G: nx.Graph, *, augmented: bool = False, weight: str | None = N
     4.0
     """
     check_graph(G, weight=weight)
+    if not isinstance(augmented, bool):
+        raise InvalidArgumentError(f"augmented={augmented!r} must be True or False")
     if augmented and weight is not None:
         raise InvalidArgumentError("augmented Forman curvature is implemented for unweighted graphs (weight=None)")
     values: dict[Edge, float] = {}
@@ -416,9 +435,11 @@ def forman_ricci(G: nx.Graph, *, augmented: bool = False, weight: str | None = N
             if augmented:
                 f += 3.0 * len(set(G[x]) & set(G[y]))
         else:
-            we = float(G[x][y][weight])
-            sx = sum(1.0 / math.sqrt(we * float(G[x][z][weight])) for z in G[x] if z != y)
-            sy = sum(1.0 / math.sqrt(we * float(G[y][z][weight])) for z in G[y] if z != x)
-            f = we * (2.0 / we - sx - sy)
+            # w_e (2/w_e - sum 1/sqrt(w_e w_f)) = 2 - sum sqrt(w_e)/sqrt(w_f): no product w_e w_f
+            # to underflow (w ~ 1e-300 divided by zero) or overflow
+            re = math.sqrt(float(G[x][y][weight]))
+            sx = sum(re / math.sqrt(float(G[x][z][weight])) for z in G[x] if z != y)
+            sy = sum(re / math.sqrt(float(G[y][z][weight])) for z in G[y] if z != x)
+            f = 2.0 - sx - sy
         values[(x, y)] = f
     return CurvatureResult("forman-augmented" if augmented else "forman", values, weight=weight)

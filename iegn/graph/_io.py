@@ -8,7 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .._errors import InvalidGraphError
+from .._errors import InvalidArgumentError, InvalidGraphError
 
 __all__ = ["GRAPH_FORMATS", "read_graph"]
 
@@ -50,8 +50,10 @@ def read_graph(path: str | os.PathLike[str]) -> nx.Graph:
     Raises
     ------
     InvalidGraphError
-        Missing or unreadable file, unknown extension, malformed content, or a directed or
-        multi-graph file.
+        Missing, empty or unreadable file, unknown extension, malformed content, no nodes, or a
+        directed or multi-graph file.
+    InvalidArgumentError
+        ``path`` is not a file name.
 
     Examples
     --------
@@ -63,12 +65,16 @@ def read_graph(path: str | os.PathLike[str]) -> nx.Graph:
     >>> sorted(G.edges(data="weight"))
     [('a', 'b', 2.0), ('b', 'c', 1.5)]
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidArgumentError(f"path={path!r} must be a str or os.PathLike file name")
     p = Path(path)
     fmt = GRAPH_FORMATS.get(p.suffix.lower())
     if fmt is None:
         raise InvalidGraphError(f"{p}: unknown graph file extension {p.suffix!r}; use one of {', '.join(sorted(GRAPH_FORMATS))}")
     if not p.is_file():
         raise InvalidGraphError(f"{p}: no such file")
+    if p.stat().st_size == 0:
+        raise InvalidGraphError(f"{p}: the file is empty")
     try:
         if fmt == "edgelist":
             G = _read_edgelist(p)
@@ -90,6 +96,8 @@ def read_graph(path: str | os.PathLike[str]) -> nx.Graph:
     except Exception as exc:  # the XML/GML parsers raise their own exception types
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InvalidGraphError(f"{p}: cannot read as {fmt}: {msg}") from None
+    if G.number_of_nodes() == 0:
+        raise InvalidGraphError(f"{p}: the file holds no nodes")
     if G.is_directed():
         raise InvalidGraphError(f"{p}: the file describes a directed graph; iegn needs an undirected one")
     if G.is_multigraph():

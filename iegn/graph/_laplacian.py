@@ -269,6 +269,9 @@ def consensus(
         missing = [v for v in G if v not in x0]
         if missing:
             raise InvalidArgumentError(f"x0 has no value for node {missing[0]!r}")
+        extra = [v for v in x0 if v not in G]
+        if extra:
+            raise InvalidArgumentError(f"x0 has a value for node {extra[0]!r}, which is not in G")
         x0 = [x0[v] for v in G]
     if step is None:
         step = optimal_step(G, weight=weight)

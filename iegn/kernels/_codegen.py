@@ -61,12 +61,22 @@ class KernelSpec:
     tuple_output: bool = False
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise InvalidArgumentError(f"kernel name={self.name!r} must be a string")
         names = [self.name, *(str(a) for a in self.args)]
         bad = [n for n in names if not n.isidentifier() or keyword.iskeyword(n)]
         if bad:
             raise InvalidArgumentError(f"kernel name or argument {bad[0]!r} is not a Python identifier")
+        not_symbol = [a for a in self.args if not isinstance(a, sympy.Symbol)]
+        if not_symbol:
+            raise InvalidArgumentError(f"kernel {self.name!r}: argument {not_symbol[0]!r} is not a SymPy Symbol")
+        if len(set(self.args)) != len(self.args):
+            raise InvalidArgumentError(f"kernel {self.name!r}: args {list(self.args)} repeat a symbol")
         if not self.exprs:
             raise InvalidArgumentError(f"kernel {self.name!r} has no expressions")
+        not_expr = [e for e in self.exprs if not isinstance(e, sympy.Basic)]
+        if not_expr:
+            raise InvalidArgumentError(f"kernel {self.name!r}: {not_expr[0]!r} is not a SymPy expression")
         free = set().union(*(sympy.sympify(e).free_symbols for e in self.exprs))
         missing = sorted(str(s) for s in free - set(self.args))
         if missing:
@@ -87,6 +97,8 @@ def kernel_source(spec: KernelSpec, backend: Backend = "numpy") -> str:
     until NumPy/JAX evaluate them in float64.
     """
     check_option("backend", backend, BACKENDS)
+    if not isinstance(spec, KernelSpec):
+        raise InvalidArgumentError(f"spec={spec!r} must be a KernelSpec")
     printer = _printer(backend)
     symbols = sympy.numbered_symbols("_x")
     replacements, reduced = sympy.cse(list(spec.exprs), symbols=symbols, optimizations="basic")
@@ -104,6 +116,9 @@ def kernel_source(spec: KernelSpec, backend: Backend = "numpy") -> str:
 def module_source(specs: Sequence[KernelSpec], backend: Backend = "numpy") -> str:
     """Render a whole module holding every kernel of ``specs`` for ``backend``."""
     check_option("backend", backend, BACKENDS)
+    if isinstance(specs, (str, KernelSpec)) or not isinstance(specs, Sequence) \
+            or not all(isinstance(s, KernelSpec) for s in specs):
+        raise InvalidArgumentError(f"specs={specs!r} must be a sequence of KernelSpec")
     names = [s.name for s in specs]
     dup = {n for n in names if names.count(n) > 1}
     if dup:
@@ -179,6 +194,11 @@ def compile_kernel(
     """
     check_option("backend", backend, BACKENDS)
     many = isinstance(exprs, (list, tuple))
-    exprs_t = tuple(sympy.sympify(e) for e in (exprs if many else [exprs]))
+    try:
+        exprs_t = tuple(sympy.sympify(e, strict=True) for e in (exprs if many else [exprs]))
+    except (sympy.SympifyError, TypeError) as exc:
+        raise InvalidArgumentError(f"exprs={exprs!r} must be SymPy expression(s): {exc}") from None
+    if isinstance(args, (str, sympy.Basic)) or not isinstance(args, Sequence):
+        raise InvalidArgumentError(f"args={args!r} must be a sequence of SymPy symbols")
     spec = KernelSpec(name=name, args=tuple(args), exprs=exprs_t, tuple_output=many)
     return _compile_cached(spec, backend)

@@ -67,7 +67,7 @@ def as_laplacian(laplacian: Any, *, name: str = "laplacian") -> np.ndarray | sps
     rows = np.asarray(mat.sum(axis=1)).ravel()
     worst = int(np.argmax(np.abs(rows)))
     if not abs(rows[worst]) <= tol:
-        raise InvalidArgumentError(f"{name} row {worst} sums to {rows[worst]!r}, not 0: not a Laplacian")
+        raise InvalidArgumentError(f"{name} row {worst} sums to {float(rows[worst])!r}, not 0: not a Laplacian")
     return mat
 
 

@@ -157,8 +157,12 @@ def lagrangian_kernels(derivation: EulerLagrangeDerivation, *, backend: Literal[
     -2.0
     """
     from ..kernels._backends import BACKENDS
+    from ..symbolic._lagrangian import EulerLagrangeDerivation
 
     check_option("backend", backend, BACKENDS)
+    if not isinstance(derivation, EulerLagrangeDerivation):
+        raise InvalidArgumentError(f"derivation={derivation!r} must be an EulerLagrangeDerivation "
+                                   "(from iegn.symbolic.derive_euler_lagrange)")
     return _kernels_cached(derivation, backend)
 
 

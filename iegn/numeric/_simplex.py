@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .._errors import InvalidArgumentError, NotConvergedError
-from .._validation import check_int, check_option, check_real
+from .._validation import as_float_vector, check_int, check_option, check_real
 from ._thermo import boltzmann, check_simplex
 
 __all__ = ["DESCENT_METHODS", "SimplexDescentResult", "minimize_free_energy", "project_simplex",
@@ -54,7 +54,10 @@ def project_simplex(v: Any, *, floor: float = 0.0) -> np.ndarray:
     >>> project_simplex([2.0, 0.0], floor=0.1).tolist()
     [0.9, 0.1]
     """
-    x = np.asarray(v, dtype=np.float64)
+    try:
+        x = np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"v={v!r} must be an array of real numbers") from None
     if x.ndim == 0 or x.shape[-1] == 0 or not np.all(np.isfinite(x)):
         raise InvalidArgumentError("v must be a finite array with at least one entry on the last axis")
     n = x.shape[-1]
@@ -78,11 +81,20 @@ def stationarity_gap(p: Any, energies: Any, temperature: float) -> float:
     Zero exactly at an interior stationary point of :math:`F` on the simplex, i.e. at the
     Boltzmann distribution; a gap :math:`r` means every :math:`p_i` is within a factor
     :math:`e^{\pm r/\lambda}` of :math:`p^*_i`. Needs :math:`p > 0` (``inf`` otherwise).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``p`` not a probability vector, ``energies`` not a finite vector of the same length, or
+        ``temperature`` not finite and ``> 0``.
     """
-    p = np.asarray(p, dtype=np.float64)
+    lam = check_real("temperature", temperature, lower=0.0, lower_open=True)
+    p = as_float_vector("p", p)
+    check_simplex(p)
+    E = as_float_vector("energies", energies, size=p.size)
     if not np.all(p > 0):
         return float("inf")
-    g = np.asarray(energies, dtype=np.float64) + temperature * np.log(p)
+    g = E + lam * np.log(p)
     return float(np.max(g) - np.min(g))
 
 
@@ -159,7 +171,10 @@ def minimize_free_energy(
     check_option("method", method, DESCENT_METHODS)
     check_option("on_failure", on_failure, ("raise", "return"))
     lam = check_real("temperature", temperature, lower=0.0, lower_open=True)
-    E = np.array(energies, dtype=np.float64)
+    try:
+        E = np.array(energies, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"energies={energies!r} must be an array of real numbers") from None
     if E.ndim != 1 or E.size == 0 or not np.all(np.isfinite(E)):
         raise InvalidArgumentError(f"energies must be a finite vector, got {energies!r}")
     n = E.size
@@ -168,7 +183,10 @@ def minimize_free_energy(
     if p0 is None:
         p = np.full(n, 1.0 / n)
     else:
-        p = np.array(p0, dtype=np.float64)
+        try:
+            p = np.array(p0, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(f"p0={p0!r} must be an array of real numbers") from None
         if p.shape != (n,):
             raise InvalidArgumentError(f"p0 has shape {p.shape}, expected ({n},)")
         check_simplex(p, name="p0")

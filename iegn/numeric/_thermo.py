@@ -91,7 +91,8 @@ def check_simplex(p: Any, *, name: str = "p", atol: float = SIMPLEX_ATOL) -> Non
     Raises
     ------
     InvalidArgumentError
-        Naming the first negative entry or the first bad sum.
+        Not an array of real numbers, no states, or naming the first non-finite or negative
+        entry or the first bad sum; or ``atol`` not a finite number ``>= 0``.
 
     Examples
     --------
@@ -101,19 +102,28 @@ def check_simplex(p: Any, *, name: str = "p", atol: float = SIMPLEX_ATOL) -> Non
     ...
     iegn._errors.InvalidArgumentError: p does not sum to 1: sum = 1.1 (tolerance 1e-09)
     """
+    tol = check_real("atol", atol, lower=0.0)
     if _is_tracer(p):
         return
-    host = np.asarray(p, dtype=np.float64)
+    try:
+        host = np.asarray(p, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"{name}={p!r} must be an array of real numbers") from None
+    if host.ndim == 0 or host.shape[-1] == 0:
+        raise InvalidArgumentError(f"{name} must have at least one state (last axis), got shape {host.shape}")
+    if not np.all(np.isfinite(host)):
+        idx = tuple(int(i) for i in np.argwhere(~np.isfinite(host))[0])
+        raise InvalidArgumentError(f"{name}{list(idx)}={float(host[idx])!r} must be finite")
     if not np.all(host >= 0):
         idx = tuple(int(i) for i in np.argwhere(~(host >= 0))[0])
         raise InvalidArgumentError(f"{name}{list(idx)}={float(host[idx])!r} is negative: not a probability")
     total = host.sum(axis=-1)
-    ok = np.abs(total - 1.0) <= atol
+    ok = np.abs(total - 1.0) <= tol
     if not np.all(ok):
         bad = tuple(int(i) for i in np.argwhere(~np.atleast_1d(ok))[0]) if total.ndim else ()
         where = f"[{', '.join(map(str, bad))}]" if bad else ""
         raise InvalidArgumentError(f"{name}{where} does not sum to 1: sum = {float(total[bad])!r} "
-                                   f"(tolerance {atol:g})")
+                                   f"(tolerance {tol:g})")
 
 
 def _finish(value: Any, backend: str) -> Any:

@@ -142,7 +142,9 @@ def parse_potential(
             parsed = sympy.sympify(expr, strict=True)
         except sympy.SympifyError:
             raise InvalidArgumentError(f"{what}={expr!r} is not a SymPy expression") from None
-    if not isinstance(parsed, sympy.Expr) or isinstance(parsed, sympy.logic.boolalg.Boolean):
+    # a Symbol is also a sympy Boolean: a bare coordinate (V = q0) is a scalar expression
+    if not isinstance(parsed, sympy.Expr) or isinstance(parsed, sympy.Lambda) or (
+            isinstance(parsed, sympy.logic.boolalg.Boolean) and not isinstance(parsed, sympy.Symbol)):
         raise InvalidArgumentError(f"{what}={expr!r} is not a scalar expression")
     unknown = sorted(s.name for s in parsed.free_symbols if s.name not in allowed)  # type: ignore[attr-defined]
     if unknown:
@@ -447,7 +449,14 @@ def exact_simplify(expr: sympy.Expr) -> sympy.Expr:
     ``log(q)`` and other non-rational subterms are treated as independent atoms, so the result
     is zero exactly when the expression is zero as a rational function of those atoms — a
     decision, not a heuristic ``simplify``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``expr`` is not a SymPy expression.
     """
+    if not isinstance(expr, sympy.Basic):
+        raise InvalidArgumentError(f"expr={expr!r} must be a SymPy expression")
     return sympy.factor_terms(sympy.cancel(sympy.expand(expr)))
 
 

@@ -18,6 +18,7 @@ import sympy
 import z3
 
 from .._errors import InvalidArgumentError
+from .._validation import check_int, check_option
 from ._stability import ALPHA, MU, MU_2, MU_MAX, derive_stability
 
 __all__ = ["Certificate", "prove", "to_z3", "stability_certificates"]
@@ -163,8 +164,15 @@ def prove(
     >>> prove("wrong", "x^2 > 0", [], sympy.Gt(x**2, 0)).verdict
     'refuted'
     """
+    check_option("expected", expected, ("proved", "refuted", "unknown"))
+    timeout_ms = check_int("timeout_ms", timeout_ms, minimum=1)
+    if isinstance(hypotheses, (str, sympy.Basic)) or not isinstance(hypotheses, Sequence):
+        raise InvalidArgumentError(f"hypotheses={hypotheses!r} must be a sequence of SymPy relations")
     formulas = [*hypotheses, conclusion]
-    free = sorted(set().union(*(sympy.sympify(f).free_symbols for f in formulas)), key=str)
+    try:
+        free = sorted(set().union(*(sympy.sympify(f).free_symbols for f in formulas)), key=str)
+    except (sympy.SympifyError, TypeError, AttributeError) as exc:
+        raise InvalidArgumentError(f"a hypothesis or the conclusion is not a SymPy formula: {exc}") from None
     variables = {s: z3.Real(str(s)) for s in free}
     solver = z3.Solver()
     solver.set("timeout", int(timeout_ms))

@@ -232,6 +232,34 @@ def laplacian_eigenvalues_exact(laplacian: Sequence[Sequence[object]] | sympy.Ma
     return sorted(roots, key=lambda r: sympy.N(r, 50))
 
 
+def _check_laplacian_spectrum(eigenvalues: Sequence[object]) -> None:
+    """Raise unless ``eigenvalues`` is a Laplacian spectrum: real, >= 0, ascending, starting at 0.
+
+    Compared at 30 digits: an exact root written with ``I`` (Cardano) but real in value keeps
+    an imaginary part far below ``_SPECTRUM_ATOL``.
+    """
+    values = []
+    for i, e in enumerate(eigenvalues):
+        try:
+            z = sympy.N(sympy.sympify(e, strict=True), 30)  # SymPy floats: no float64 overflow
+        except (sympy.SympifyError, TypeError, ValueError):
+            raise InvalidArgumentError(f"eigenvalues[{i}]={e!r} is not a number") from None
+        if not z.is_number or z.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+            raise InvalidArgumentError(f"eigenvalues[{i}]={e!r} is not a finite number")
+        re, im = z.as_real_imag()
+        if not (abs(im) <= _SPECTRUM_ATOL * (1 + abs(re)) and re >= -_SPECTRUM_ATOL):
+            raise InvalidArgumentError(f"eigenvalues[{i}]={e!r} must be real and >= 0 (a Laplacian eigenvalue)")
+        values.append(re)
+    if not abs(values[0]) <= _SPECTRUM_ATOL:
+        raise InvalidArgumentError(f"eigenvalues[0]={eigenvalues[0]!r} must be 0 (a Laplacian's smallest eigenvalue)")
+    if not all(a <= b + _SPECTRUM_ATOL * (1 + abs(b)) for a, b in zip(values, values[1:])):
+        raise InvalidArgumentError(f"eigenvalues={list(eigenvalues)!r} must be in ascending order")
+
+
+#: Tolerance of :func:`_check_laplacian_spectrum` at 30-digit evaluation (rounding only).
+_SPECTRUM_ATOL = 1e-20
+
+
 def exact_stability_constants(eigenvalues: Sequence[sympy.Expr]) -> dict[str, sympy.Expr | None]:
     """Exact ``mu_2``, ``mu_max``, critical and optimal step from an exact spectrum.
 
@@ -239,13 +267,22 @@ def exact_stability_constants(eigenvalues: Sequence[sympy.Expr]) -> dict[str, sy
     eigenvalues. ``optimal_step`` is ``None`` when ``mu_2 = 0`` (disconnected graph: no step
     reaches consensus); ``critical_step`` is ``None`` when ``mu_max = 0`` (no edges).
 
+    Raises
+    ------
+    InvalidArgumentError
+        Fewer than two eigenvalues, or not a Laplacian spectrum (an entry that is not a real
+        number >= 0, a smallest eigenvalue other than 0, or not in ascending order).
+
     Examples
     --------
     >>> exact_stability_constants([0, 3, 3])
     {'mu_2': 3, 'mu_max': 3, 'critical_step': 2/3, 'optimal_step': 1/3, 'optimal_factor': 0}
     """
+    if isinstance(eigenvalues, (str, bytes)) or not isinstance(eigenvalues, Sequence):
+        raise InvalidArgumentError(f"eigenvalues={eigenvalues!r} must be a sequence of exact numbers")
     if len(eigenvalues) < 2:
         raise InvalidArgumentError(f"need at least two eigenvalues, got {len(eigenvalues)}")
+    _check_laplacian_spectrum(eigenvalues)
     d = derive_stability()
     mu2 = sympy.sympify(eigenvalues[1])
     mumax = sympy.sympify(eigenvalues[-1])

@@ -56,6 +56,8 @@ def connected_graphs(
     hi = check_int("max_nodes", max_nodes, minimum=lo)
     wlo = check_real("min_weight", min_weight, lower=0.0, lower_open=True)
     whi = check_real("max_weight", max_weight, lower=wlo)
+    if max_extra_edges is not None:
+        max_extra_edges = check_int("max_extra_edges", max_extra_edges, minimum=0)
     n = draw(st.integers(lo, hi))
     G = nx.Graph()
     G.add_nodes_from(range(n))
