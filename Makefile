@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.iegn-installed
 PYTEST_ARGS ?=
 
-.PHONY: verify test test-thorough docs bench bench-env clean install
+.PHONY: verify test test-thorough docs bench bench-env clean install mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ bench-env: $(GRC_STAMP)
 
 bench: $(STAMP) $(GRC_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Mutation testing of the core modules, each in a temporary copy (tools/mutation.py); e.g.
+# make mutation MUTATION_ARGS="--module thermo --sample 150 --fail-under 85"
+MUTATION_ARGS ?=
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt mutmut
+	$(BIN)/python tools/mutation.py $(MUTATION_ARGS)
 
 clean:
 	rm -rf docs/_build docs/_generated docs/api/generated .pytest_cache .hypothesis
