@@ -132,3 +132,25 @@ def test_jax_compiled_kernel_is_float64_and_jittable():
 def test_kernel_errors_name_the_bad_value(call, message):
     with pytest.raises(InvalidArgumentError, match=message):
         call()
+
+
+def test_overflow_to_limit_kernels_ignore_overflow_in_numpy_only():
+    """exp(-x/lam) with x/lam overflowing is exactly 0: the NumPy kernel must not warn or raise."""
+    import sympy
+
+    x, lam = sympy.symbols("x lam")
+    spec = KernelSpec("decay", (x, lam), (sympy.exp(-x / lam),), overflow_to_limit=True)
+    assert 'numpy.errstate(over="ignore")' in kernel_source(spec, "numpy")
+    assert "errstate" not in kernel_source(spec, "jax")
+    plain = KernelSpec("decay_plain", (x, lam), (sympy.exp(-x / lam),))
+
+    def load(s: KernelSpec):
+        namespace: dict = {"numpy": np}
+        exec(kernel_source(s, "numpy"), namespace)  # the generated source, as the build writes it
+        return namespace[s.name]
+
+    with np.errstate(over="raise"):
+        big, tiny = np.array([1e10]), np.array([1e-300])  # arrays: NumPy signals the overflow
+        assert load(spec)(big, tiny)[0] == 0.0  # exp(-inf): the exact limit
+        with pytest.raises(FloatingPointError):
+            load(plain)(big, tiny)

@@ -52,6 +52,11 @@ class KernelSpec:
         The first line of the generated function's docstring.
     tuple_output
         Return a tuple even when there is a single expression.
+    overflow_to_limit
+        An intermediate that overflows to ±inf still gives the exact answer (as in
+        ``exp(-(E - E_min)/lam)``, where an infinite exponent means a weight of exactly 0), so
+        the NumPy kernel evaluates under ``numpy.errstate(over="ignore")`` instead of warning
+        or raising. JAX never signals floating-point errors.
     """
 
     name: str
@@ -59,6 +64,7 @@ class KernelSpec:
     exprs: tuple[sympy.Expr, ...]
     doc: str = ""
     tuple_output: bool = False
+    overflow_to_limit: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str):
@@ -105,11 +111,15 @@ def kernel_source(spec: KernelSpec, backend: Backend = "numpy") -> str:
     lines = [f"def {spec.name}({', '.join(str(a) for a in spec.args)}):"]
     doc = spec.doc or f"Generated kernel {spec.name}."
     lines.append(f'    """{doc}"""')
+    indent = "    "
+    if spec.overflow_to_limit and backend == "numpy":
+        lines.append('    with numpy.errstate(over="ignore"):  # overflow reaches the exact limit')
+        indent = "        "
     for sym, sub in replacements:
-        lines.append(f"    {sym} = {printer.doprint(sub)}")
+        lines.append(f"{indent}{sym} = {printer.doprint(sub)}")
     body = [printer.doprint(e) for e in reduced]
     single = len(body) == 1 and not spec.tuple_output
-    lines.append(f"    return {body[0]}" if single else f"    return ({', '.join(body)},)")
+    lines.append(f"{indent}return {body[0]}" if single else f"{indent}return ({', '.join(body)},)")
     return "\n".join(lines) + "\n"
 
 

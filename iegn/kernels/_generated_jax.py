@@ -38,7 +38,7 @@ def convergence_factor(alpha, mu_2, mu_max):
 
 
 def boltzmann_weight(E, E_min, lam):
-    """Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in (0, 1] for E >= E_min."""
+    """Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in [0, 1] for E >= E_min."""
     return jax.numpy.exp(-(E - E_min)/lam)
 
 

@@ -35,8 +35,9 @@ def convergence_factor(alpha, mu_2, mu_max):
 
 
 def boltzmann_weight(E, E_min, lam):
-    """Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in (0, 1] for E >= E_min."""
-    return numpy.exp(-(E - E_min)/lam)
+    """Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in [0, 1] for E >= E_min."""
+    with numpy.errstate(over="ignore"):  # overflow reaches the exact limit
+        return numpy.exp(-(E - E_min)/lam)
 
 
 def log_partition_shifted(E_min, lam, s):

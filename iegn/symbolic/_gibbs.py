@@ -230,7 +230,8 @@ def gibbs_kernel_specs() -> list:
     weight = sympy.exp(-(E - E_MIN) / LAM)
     return [
         KernelSpec("boltzmann_weight", (E, E_MIN, LAM), (weight,),
-                   "Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in (0, 1] for E >= E_min."),
+                   "Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in [0, 1] for E >= E_min.",
+                   overflow_to_limit=True),
         KernelSpec("log_partition_shifted", (E_MIN, LAM, SUM_W), (-E_MIN / LAM + sympy.log(SUM_W),),
                    "log Z = -E_min/lam + log s, with s the sum of the shifted weights (s >= 1)."),
         KernelSpec("entropy_term", (P,), (-P * sympy.log(safe_p),),
