@@ -60,7 +60,7 @@ class Module:
 
 
 MODULES: dict[str, Module] = {
-    "thermo": Module(("iegn/numeric/_thermo.py",), ("tests/test_thermo.py",)),
+    "thermo": Module(("iegn/numeric/_thermo.py",), ("tests/test_thermo.py", "tests/test_thermo_laws.py")),
     "consensus": Module(("iegn/numeric/_consensus.py",), ("tests/test_consensus.py",)),
     "curvature": Module(("iegn/graph/_curvature.py", "iegn/graph/_engine.py"), ("tests/test_curvature.py",)),
     "kernels": Module(
