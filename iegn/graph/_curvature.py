@@ -260,9 +260,11 @@ def ollivier_ricci(
         values. Unweighted graphs only. ``idleness`` may be a Fraction; a float is read as the
         simplest fraction that rounds to it (``0.1`` is 1/10, ``2/3`` is 2/3).
     workers
-        Processes to use (POSIX; default 1). The network simplex and Dijkstra hold the GIL,
-        so large graphs are split over ``workers - 1`` forked children that write into shared
-        memory; small graphs always run in this process. Results do not depend on it.
+        Processes or threads to use (default 1). Unweighted graphs solve their transport
+        problems in a compiled loop that releases the GIL, split over ``workers`` threads;
+        the network simplex and Dijkstra of weighted graphs hold the GIL, so large graphs are
+        split over ``workers - 1`` forked children (POSIX) that write into shared memory.
+        Small graphs always run in this process. Results do not depend on it.
 
     Returns
     -------
@@ -326,7 +328,7 @@ def ollivier_ricci(
 
 def _ollivier_float(G: nx.Graph, alpha: float, weight: str | None, measure: str,
                     length: dict[Edge, float], workers: int = 1) -> dict[Edge, float]:
-    """Every edge's curvature (``G.edges`` order) with POT's exact network simplex; see :mod:`._engine`."""
+    """Every edge's curvature (``G.edges`` order), exact; see :mod:`._engine` for the solvers."""
     edges = list(G.edges)
     engine = OllivierEngine(G, edges, weighted=weight is not None)
     lengths = None if weight is None else np.array([_edge_len(length, u, v) for u, v in edges])

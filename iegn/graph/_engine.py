@@ -14,7 +14,9 @@ Work per evaluation:
   :math:`B > 0` and :math:`d \le 2` where :math:`B^2 > 0`; every other pair of an edge's
   closed neighbourhoods is at distance 3 through the edge); on weighted graphs SciPy's
   Dijkstra cut off at the longest path through the block's edges. Never an all-pairs matrix.
-* **transport**, one exact network-simplex problem per edge (POT's compiled ``emd_c``).
+* **transport**: on unweighted graphs (integer hop costs) every edge's problem in one compiled
+  primal-dual loop with an optimality certificate (:mod:`._transport`, Numba); on weighted
+  graphs one exact network-simplex problem per edge (POT's compiled ``emd_c``).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ PAIR_CACHE = 20_000_000
 FORK_MIN_EDGES = 2000
 #: ... or at least this many distance searches.
 FORK_MIN_SOURCES = 200
+#: The compiled transport (integer costs) splits over threads only with at least this many problems.
+THREAD_MIN_EDGES = 500
 #: After cancelling common mass, an edge whose remaining supply or demand is at most this is
 #: treated as having equal measures (W1 = 0): the remainder is rounding in the masses, which
 #: sum to 1. The error this adds to kappa is at most MASS_FLOOR * diameter / d(x, y).
@@ -52,6 +56,16 @@ MASS_FLOOR = 1e-12
 #: GraphRicciCurvature 0.6.1 walks uniformly from a node whose neighbours' weights
 #: :math:`\sum_z e^{-w_{xz}^2}` sum to at most this (its own threshold); ``measure="grc"`` copies it.
 GRC_UNIFORM_BELOW = 1e-7
+
+
+def _compiled_transport() -> Any:
+    """:mod:`._transport` (imports Numba on first use), or ``None`` where Numba is missing or
+    broken: the engine then solves every edge with POT, never a wrong answer."""
+    try:
+        from . import _transport
+    except Exception:  # pragma: no cover - exercised only without Numba
+        return None
+    return _transport
 
 
 def _split(items: np.ndarray, cost: np.ndarray, workers: int, minimum: int) -> list[np.ndarray]:
@@ -211,7 +225,8 @@ class OllivierEngine:
 
     # ------------------------------------------------------------------ distances
     def _hops(self, sources: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Hop distance (capped at 3) from ``sources[rows]`` to ``cols``, as float64.
+        """Hop distance (capped at 3) from ``sources[rows]`` to ``cols`` (int8 from the dense
+        table, float64 from the sparse keys; both exact small integers).
 
         Up to :data:`DENSE_HOPS_MAX_N` nodes, a dense int8 table of the block's rows (at most
         DISTANCE_BLOCK entries; its total cost grows like n^2, cheap up to there); above, sorted keys ``row * n + col`` of :math:`B_r` and :math:`B_r B`,
@@ -219,7 +234,7 @@ class OllivierEngine:
         the block, never ``rows x n``.
         """
         if not self._sparse_hops:
-            return self._hop_table(sources)[rows, cols].astype(np.float64)
+            return self._hop_table(sources)[rows, cols]
         B = self._closed_adjacency()
         Br = B[sources]
         B2 = Br @ B
@@ -339,19 +354,62 @@ class OllivierEngine:
             x, y = self.eu[chunk.edges], self.ev[chunk.edges]
             a, b = self.size[x], self.size[y]
             ma, mb = self._cancel(mass, x, y, a, b, flat)
-            a_off, b_off, p_off = (np.concatenate([[0], np.cumsum(v)]).tolist() for v in (a, b, a * b))
-            ks = chunk.edges.tolist()
+            a_off, b_off, p_off = (np.concatenate([[0], np.cumsum(v)]) for v in (a, b, a * b))
             # measures equal up to rounding (all mass cancelled): W1 = 0
             moving = np.minimum(np.add.reduceat(ma, a_off[:-1]), np.add.reduceat(mb, b_off[:-1])) > MASS_FLOOR
             todo = np.flatnonzero(moving)
-
-            def transport(part: np.ndarray, w1: np.ndarray) -> None:
-                for i in part.tolist():
-                    a0, a1, b0, b1 = a_off[i], a_off[i + 1], b_off[i], b_off[i + 1]
-                    w1[i] = solve(ma[a0:a1], mb[b0:b1], flat[p_off[i]:p_off[i + 1]].reshape(a1 - a0, b1 - b0),
-                                  ks[i])
-
-            w1 = run_forked(_split(todo, (a * b)[todo], workers, FORK_MIN_EDGES), transport, (len(ks),))
+            ks = chunk.edges.tolist()
+            if graph is None and _compiled_transport() is not None:
+                # hop counts are integers: one compiled primal-dual call per part (threads, no GIL)
+                w1 = np.empty(len(ks))
+                w1[todo] = self._batch(ma, mb, flat, a_off, b_off, p_off, todo, (a * b)[todo], workers, solve, ks)
+            else:
+                w1 = self._one_by_one(ma, mb, flat, a_off, b_off, p_off, todo, (a * b)[todo], workers, solve, ks)
             w1[~moving] = 0.0
             out[chunk.edges] = 1.0 - w1 / d_xy
         return out
+
+    @staticmethod
+    def _one_by_one(ma: np.ndarray, mb: np.ndarray, flat: np.ndarray, a_off: np.ndarray, b_off: np.ndarray,
+                    p_off: np.ndarray, todo: np.ndarray, cost: np.ndarray, workers: int, solve: Any,
+                    ks: list[int]) -> np.ndarray:
+        """W1 of the problems ``todo``, one ``solve`` call each (forked over ``workers``)."""
+        ao, bo, po = a_off.tolist(), b_off.tolist(), p_off.tolist()
+        flat = flat.astype(np.float64, copy=False)  # POT wants float64 costs (hop tables are int8)
+
+        def transport(part: np.ndarray, w1: np.ndarray) -> None:
+            for i in part.tolist():
+                a0, a1, b0, b1 = ao[i], ao[i + 1], bo[i], bo[i + 1]
+                w1[i] = solve(ma[a0:a1], mb[b0:b1], flat[po[i]:po[i + 1]].reshape(a1 - a0, b1 - b0), ks[i])
+
+        return run_forked(_split(todo, cost, workers, FORK_MIN_EDGES), transport, (len(ks),))
+
+    @staticmethod
+    def _batch(ma: np.ndarray, mb: np.ndarray, flat: np.ndarray, a_off: np.ndarray, b_off: np.ndarray,
+               p_off: np.ndarray, todo: np.ndarray, cost: np.ndarray, workers: int, solve: Any,
+               ks: list[int]) -> np.ndarray:
+        """W1 of the problems ``todo`` (integer costs) by :func:`._transport.transport_batch`.
+
+        ``workers > 1`` runs that many parts in threads (the compiled loop releases the GIL).
+        A problem whose optimality certificate fails is solved again by ``solve``.
+        """
+        parts = _split(np.arange(todo.size), cost, workers, THREAD_MIN_EDGES)
+        w1 = np.empty(todo.size)
+        status = np.zeros(todo.size, dtype=np.int8)
+
+        def run(part: np.ndarray) -> None:
+            w1[part], status[part] = _compiled_transport().transport_batch(ma, mb, flat, a_off, b_off, p_off, todo[part],
+                                                                check=False)
+
+        if len(parts) == 1:
+            run(parts[0])
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(len(parts)) as pool:
+                list(pool.map(run, parts))
+        for t in np.flatnonzero(status).tolist():
+            i = int(todo[t])
+            a0, a1, b0, b1 = int(a_off[i]), int(a_off[i + 1]), int(b_off[i]), int(b_off[i + 1])
+            w1[t] = solve(ma[a0:a1], mb[b0:b1], flat[int(p_off[i]):int(p_off[i + 1])].reshape(a1 - a0, b1 - b0).astype(np.float64), ks[i])
+        return w1
