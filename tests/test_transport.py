@@ -106,6 +106,51 @@ def test_the_certificate_rejects_what_is_not_optimal(probs, num, den):
             assert np.isnan(value)
 
 
+@st.composite
+def real_problems(draw, max_side: int = 9):
+    """Rational masses as in problems(), costs k/8 for k in 0..40 (exact in binary and as Fractions)."""
+    a, b, C = draw(problems(max_side=max_side, max_cost=40))
+    return a, b, [[Fraction(c, 8) for c in row] for row in C]
+
+
+@given(st.lists(real_problems(), min_size=1, max_size=6))
+def test_simplex_equals_the_exact_rational_solver(probs):
+    w1, status = tr.transport_batch(*_pack(probs), np.arange(len(probs)), method="simplex")
+    assert status.tolist() == [0] * len(probs)
+    for value, (a, b, C) in zip(w1.tolist(), probs):
+        assert value == pytest.approx(float(_exact(a, b, C)), abs=1e-11)  # costs <= 5: 5 x ATOL
+
+
+@given(st.lists(problems(max_side=14, max_cost=3), min_size=1, max_size=6), st.data())
+def test_simplex_warm_start_gives_the_optimum_of_the_new_problem(probs, data):
+    """Bases kept from one problem and read as the start of a perturbed one (other masses and
+    costs on the same supports, as in a Ricci flow step) still end at the new optimum."""
+    packed = _pack(probs)
+    todo = np.arange(len(probs))
+    basis = np.zeros(int(packed[3][-1] + packed[4][-1]), dtype=np.int64)
+    basis_len = np.full(len(probs), -1, dtype=np.int64)
+    tr.transport_batch(*packed, todo, method="simplex", basis=basis, basis_len=basis_len)
+    assert (basis_len >= 0).all()
+    ma, mb, flat, a_off, b_off, p_off = packed
+    scale = np.array(data.draw(st.lists(st.floats(0.5, 2.0), min_size=flat.size, max_size=flat.size)))
+    flat2 = flat * scale
+    mass = np.array(data.draw(st.lists(st.floats(0.5, 2.0), min_size=ma.size, max_size=ma.size)))
+    ma2 = ma * mass
+    for e in range(len(probs)):  # renormalise each problem's supplies to its demands' total
+        sl = slice(a_off[e], a_off[e + 1])
+        if ma2[sl].sum() > 0:
+            ma2[sl] *= mb[b_off[e]:b_off[e + 1]].sum() / ma2[sl].sum()
+    warm, status = tr.transport_batch(ma2, mb, flat2, a_off, b_off, p_off, todo, method="simplex", basis=basis,
+                                      basis_len=basis_len)
+    cold, _ = tr.transport_batch(ma2, mb, flat2, a_off, b_off, p_off, todo, method="simplex")
+    assert not status.any()
+    for e in range(len(probs)):
+        a, b = ma2[a_off[e]:a_off[e + 1]], mb[b_off[e]:b_off[e + 1]]
+        ref = emd_c(a, b, flat2[p_off[e]:p_off[e + 1]].reshape(a.size, b.size), 100_000, 1)[1]
+        assert warm[e] == pytest.approx(ref, abs=1e-12)  # costs < 8, masses <= 1: rounding only
+        assert cold[e] == pytest.approx(ref, abs=1e-12)
+
+
 def test_a_problem_without_mass_costs_nothing():
     w1, status = tr.transport_batch(np.zeros(2), np.zeros(1), np.ones(2), np.array([0, 2]), np.array([0, 1]),
                                     np.array([0, 2]), np.array([0]))
@@ -121,12 +166,22 @@ def test_hand_problem():
     assert status.tolist() == [0] and w1[0] == pytest.approx(1.5, abs=1e-15)  # 3 roundings of dyadics: exact
 
 
-@pytest.mark.parametrize("bad", [0.5, -1.0, np.inf])
-def test_non_integer_costs_are_refused_by_name(bad):
+@pytest.mark.parametrize("method, bad, what", [("primal-dual", 0.5, "non-negative integers"),
+                                               ("primal-dual", -1.0, "non-negative integers"),
+                                               ("primal-dual", np.inf, "non-negative integers"),
+                                               ("simplex", -0.5, "finite and non-negative"),
+                                               ("simplex", np.nan, "finite and non-negative")])
+def test_bad_costs_are_refused_by_name(method, bad, what):
     flat = np.array([1.0, bad])
-    with pytest.raises(ValueError, match=f"non-negative integers, got {bad!r}"):
+    with pytest.raises(ValueError, match=f"{what}, got {bad!r}"):
         tr.transport_batch(np.array([1.0]), np.array([0.5, 0.5]), flat, np.array([0, 1]), np.array([0, 2]),
-                           np.array([0, 2]), np.array([0]))
+                           np.array([0, 2]), np.array([0]), method=method)
+
+
+def test_unknown_method_is_refused_by_name():
+    with pytest.raises(ValueError, match="'network'"):
+        tr.transport_batch(np.ones(1), np.ones(1), np.ones(1), np.array([0, 1]), np.array([0, 1]), np.array([0, 1]),
+                           np.array([0]), method="network")
 
 
 def _graphs():
@@ -167,9 +222,40 @@ def test_failed_certificates_are_solved_again(monkeypatch):
         assert got[e] == pytest.approx(want[e], abs=1e-12)  # two exact solvers, rounding only
 
 
+@pytest.mark.parametrize("measure", ["uniform", "grc"])
+def test_weighted_engine_with_and_without_the_compiled_solvers(monkeypatch, measure):
+    """Weighted graphs: the compiled simplex (and, in a flow, the repaired distances) agree with
+    POT and SciPy's Dijkstra on every edge and every step."""
+    import random
+
+    rnd = random.Random(5)
+    G = nx.les_miserables_graph()
+    for u, v in G.edges:
+        G.edges[u, v]["w"] = rnd.choice([0.5, 1.0, 1.5, 2.25, 3.0])
+    from iegn.graph import ricci_flow
+
+    fast = dict(ollivier_ricci(G, weight="w", measure=measure))
+    flow_fast = ricci_flow(G, weight="w", iterations=6, measure=measure)
+    monkeypatch.setattr(engine_mod, "_compiled", lambda name: None)
+    monkeypatch.setattr(engine_mod, "_compiled_transport", lambda: None)
+    slow = dict(ollivier_ricci(G, weight="w", measure=measure))
+    flow_slow = ricci_flow(G, weight="w", iterations=6, measure=measure)
+    for e in slow:
+        assert fast[e] == pytest.approx(slow[e], abs=1e-12)  # two exact solvers, rounding only
+    assert flow_fast.n_iter == flow_slow.n_iter
+    for e, w in flow_slow.weights.items():
+        # six steps of w <- w (1 - kappa), renormalised: rounding differences grow ~6x
+        assert flow_fast.weights[e] == pytest.approx(w, rel=1e-11)
+
+
 def test_threads_give_bit_identical_results():
     G = nx.random_regular_graph(6, 400, seed=1)  # 1200 transport problems: over THREAD_MIN_EDGES
     assert G.number_of_edges() > engine_mod.THREAD_MIN_EDGES
     one = dict(ollivier_ricci(G, workers=1))
     two = dict(ollivier_ricci(G, workers=2))
     assert one == two
+    from iegn.graph import ricci_flow
+
+    f1 = ricci_flow(G, iterations=3, workers=1)  # weighted: simplex and repaired distances in threads
+    f2 = ricci_flow(G, iterations=3, workers=2)
+    assert f1.weights == f2.weights and dict(f1.curvature) == dict(f2.curvature)

@@ -260,11 +260,11 @@ def ollivier_ricci(
         values. Unweighted graphs only. ``idleness`` may be a Fraction; a float is read as the
         simplest fraction that rounds to it (``0.1`` is 1/10, ``2/3`` is 2/3).
     workers
-        Processes or threads to use (default 1). Unweighted graphs solve their transport
-        problems in a compiled loop that releases the GIL, split over ``workers`` threads;
-        the network simplex and Dijkstra of weighted graphs hold the GIL, so large graphs are
-        split over ``workers - 1`` forked children (POSIX) that write into shared memory.
-        Small graphs always run in this process. Results do not depend on it.
+        Threads or processes to use (default 1). The transport problems are solved in
+        compiled loops that release the GIL, split over ``workers`` threads; SciPy's Dijkstra
+        (weighted graphs) holds the GIL, so large graphs split its searches over
+        ``workers - 1`` forked children (POSIX) that write into shared memory. Small graphs
+        always run in this process. Results do not depend on it.
 
     Returns
     -------

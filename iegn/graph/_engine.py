@@ -13,10 +13,15 @@ Work per evaluation:
   products :math:`B` and :math:`B^2` (:math:`B = A + I`, so :math:`d \le 1` where
   :math:`B > 0` and :math:`d \le 2` where :math:`B^2 > 0`; every other pair of an edge's
   closed neighbourhoods is at distance 3 through the edge); on weighted graphs SciPy's
-  Dijkstra cut off at the longest path through the block's edges. Never an all-pairs matrix.
-* **transport**: on unweighted graphs (integer hop costs) every edge's problem in one compiled
-  primal-dual loop with an optimality certificate (:mod:`._transport`, Numba); on weighted
-  graphs one exact network-simplex problem per edge (POT's compiled ``emd_c``).
+  Dijkstra cut off at the longest path through the block's edges, or, from the second
+  evaluation of a ``repeated`` engine (a Ricci flow) on, full rows whose node order is kept
+  and repaired at the next evaluation (:mod:`._paths`). Never an all-pairs matrix beyond a
+  block.
+* **transport**: every edge's problem of a block in one compiled call (:mod:`._transport`,
+  Numba), each answer certified by its dual: the primal-dual method for the hop costs of
+  unweighted graphs, the transportation simplex (warm-started from the block's previous
+  bases) for lengths. A problem whose certificate fails, or every problem where Numba is
+  missing, is solved by POT's network simplex (``emd_c``).
 """
 
 from __future__ import annotations
@@ -47,8 +52,13 @@ PAIR_CACHE = 20_000_000
 FORK_MIN_EDGES = 2000
 #: ... or at least this many distance searches.
 FORK_MIN_SOURCES = 200
-#: The compiled transport (integer costs) splits over threads only with at least this many problems.
+#: The compiled transport (integer costs) splits over threads only with at least this many problems ...
 THREAD_MIN_EDGES = 500
+#: ... and the compiled shortest-path searches only with at least this many sources.
+THREAD_MIN_SOURCES = 64
+#: A repeated engine keeps each source's node order (one int32 per source and node) only while
+#: sources x nodes over all chunks is at most this (128 MiB).
+TREE_CACHE = 32_000_000
 #: After cancelling common mass, an edge whose remaining supply or demand is at most this is
 #: treated as having equal measures (W1 = 0): the remainder is rounding in the masses, which
 #: sum to 1. The error this adds to kappa is at most MASS_FLOOR * diameter / d(x, y).
@@ -58,14 +68,40 @@ MASS_FLOOR = 1e-12
 GRC_UNIFORM_BELOW = 1e-7
 
 
-def _compiled_transport() -> Any:
-    """:mod:`._transport` (imports Numba on first use), or ``None`` where Numba is missing or
-    broken: the engine then solves every edge with POT, never a wrong answer."""
+def _compiled(name: str) -> Any:
+    """The compiled module ``._transport`` or ``._paths`` (imports Numba on first use), or
+    ``None`` where Numba is missing or broken: the engine then uses POT's network simplex and
+    SciPy's Dijkstra, never a wrong answer."""
+    import importlib
+
     try:
-        from . import _transport
+        return importlib.import_module(f"iegn.graph.{name}")
     except Exception:  # pragma: no cover - exercised only without Numba
         return None
-    return _transport
+
+
+def _compiled_transport() -> Any:
+    """:mod:`._transport`, or ``None`` (see :func:`_compiled`)."""
+    return _compiled("_transport")
+
+
+def _contiguous(parts: list[np.ndarray]) -> list[np.ndarray]:
+    """``parts`` of ``arange(k)`` replaced by as many contiguous runs of about their sizes."""
+    total = sum(p.size for p in parts)
+    bounds = np.linspace(0, total, len(parts) + 1).round().astype(np.int64)
+    return [np.arange(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def _in_threads(run: Any, parts: list[np.ndarray]) -> None:
+    """``run(part)`` for every part, in threads when there are several (compiled code that
+    releases the GIL)."""
+    if len(parts) == 1:
+        run(parts[0])
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(parts)) as pool:
+        list(pool.map(run, parts))
 
 
 def _split(items: np.ndarray, cost: np.ndarray, workers: int, minimum: int) -> list[np.ndarray]:
@@ -87,7 +123,7 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 class _Chunk:
     """Edges whose sources share one distance block, with their gather indices."""
 
-    __slots__ = ("edges", "sources", "rows", "cols", "xy_rows")
+    __slots__ = ("edges", "sources", "rows", "cols", "xy_rows", "trees", "basis", "basis_len")
 
     def __init__(self, edges: np.ndarray, sources: np.ndarray, rows: np.ndarray | None, cols: np.ndarray | None,
                  xy_rows: np.ndarray) -> None:
@@ -96,6 +132,9 @@ class _Chunk:
         self.rows = rows
         self.cols = cols
         self.xy_rows = xy_rows
+        self.trees: np.ndarray | None = None  # each source's nodes in distance order (weighted, repeated)
+        self.basis: np.ndarray | None = None  # last optimal transport bases (weighted), see _transport
+        self.basis_len: np.ndarray | None = None
 
 
 class OllivierEngine:
@@ -109,14 +148,22 @@ class OllivierEngine:
         The edges, in the order of the returned values.
     weighted
         Whether lengths other than 1 will be passed (selects Dijkstra over hop tables).
+    repeated
+        Whether the engine will be evaluated many times with slowly changing lengths (a Ricci
+        flow): from the second evaluation on, each chunk keeps its sources' shortest-path
+        trees (while they fit in :data:`TREE_CACHE` entries) and later evaluations repair them
+        (:func:`._paths.repair_rows`) instead of searching afresh.
     """
 
-    def __init__(self, G: nx.Graph, edges: Sequence[tuple[Hashable, Hashable]], *, weighted: bool) -> None:
+    def __init__(self, G: nx.Graph, edges: Sequence[tuple[Hashable, Hashable]], *, weighted: bool,
+                 repeated: bool = False) -> None:
         self.nodes = list(G)
         index = {v: i for i, v in enumerate(self.nodes)}
         n = self.n = len(self.nodes)
         m = len(edges)
         self.weighted = weighted
+        self.repeated = repeated
+        self._evaluations = 0
         self.eu = np.fromiter((index[u] for u, _ in edges), dtype=np.int64, count=m)
         self.ev = np.fromiter((index[v] for _, v in edges), dtype=np.int64, count=m)
         # directed adjacency in CSR order, with the undirected edge id of every entry
@@ -303,6 +350,40 @@ class OllivierEngine:
             mb[jb] -= common
         return ma, mb
 
+    def _chunk_distances(self, chunk: _Chunk, graph: Any, w: np.ndarray, limit: float, workers: int) -> np.ndarray:
+        """Distance rows of the chunk's sources: repaired trees, fresh trees, or a cut-off search.
+
+        A one-off evaluation (and the first of a flow, whose lengths are still equal) uses
+        SciPy's Dijkstra cut off at ``limit``. From the second evaluation of a ``repeated``
+        engine on, full rows come from compiled searches that keep each source's tree, and
+        later evaluations repair those trees (exact either way; see :mod:`._paths`).
+        """
+        keep = (self.repeated and self._evaluations >= 1
+                and sum(c.sources.size for c in self._chunks or ()) * self.n <= TREE_CACHE)
+        paths = _compiled("_paths") if keep else None
+        if paths is None:
+            chunk.trees = None
+            return self._distances(chunk.sources, graph, limit, workers)
+        parts = _split(np.arange(chunk.sources.size), np.ones(chunk.sources.size), workers, THREAD_MIN_SOURCES)
+        parts = [np.arange(p.min(), p.max() + 1) for p in _contiguous(parts)]
+        out = np.empty((chunk.sources.size, self.n))
+        if chunk.trees is None:
+            order = np.empty((chunk.sources.size, self.n), np.int32)
+
+            def run(part: np.ndarray) -> None:
+                a, b = int(part[0]), int(part[-1]) + 1
+                out[a:b] = paths.distance_rows(self.adj_ptr, self.adj_dst, w, chunk.sources[a:b], order=order[a:b])
+        else:
+            order = chunk.trees
+
+            def run(part: np.ndarray) -> None:
+                a, b = int(part[0]), int(part[-1]) + 1
+                out[a:b] = paths.repair_rows(self.adj_ptr, self.adj_dst, w, order[a:b])
+
+        _in_threads(run, parts)
+        chunk.trees = order
+        return out
+
     def _distances(self, sources: np.ndarray, graph: Any, limit: float, workers: int) -> np.ndarray:
         from scipy.sparse.csgraph import dijkstra
 
@@ -344,7 +425,7 @@ class OllivierEngine:
             else:
                 assert reach is not None
                 limit = float(reach[chunk.edges].max()) * (1 + 1e-12)
-                dist = self._distances(chunk.sources, graph, limit, workers)
+                dist = self._chunk_distances(chunk, graph, w, limit, workers)
                 flat = dist[rows, cols]
                 if not np.all(np.isfinite(flat)):  # pragma: no cover - the limit covers every path via the edge
                     raise RuntimeError("a distance search stopped short of a support node")
@@ -359,14 +440,21 @@ class OllivierEngine:
             moving = np.minimum(np.add.reduceat(ma, a_off[:-1]), np.add.reduceat(mb, b_off[:-1])) > MASS_FLOOR
             todo = np.flatnonzero(moving)
             ks = chunk.edges.tolist()
-            if graph is None and _compiled_transport() is not None:
-                # hop counts are integers: one compiled primal-dual call per part (threads, no GIL)
+            if _compiled_transport() is not None:
+                # one compiled call per part (threads, no GIL): the primal-dual method for hop
+                # counts, the transportation simplex (warm-started from the chunk's last bases)
+                # for lengths
+                if graph is not None and (chunk.basis is None or chunk.basis.size != a_off[-1] + b_off[-1]):
+                    chunk.basis = np.zeros(int(a_off[-1] + b_off[-1]), dtype=np.int64)
+                    chunk.basis_len = np.full(len(ks), -1, dtype=np.int64)
                 w1 = np.empty(len(ks))
-                w1[todo] = self._batch(ma, mb, flat, a_off, b_off, p_off, todo, (a * b)[todo], workers, solve, ks)
+                w1[todo] = self._batch(ma, mb, flat, a_off, b_off, p_off, todo, (a * b)[todo], workers, solve, ks,
+                                       None if graph is None else chunk)
             else:
                 w1 = self._one_by_one(ma, mb, flat, a_off, b_off, p_off, todo, (a * b)[todo], workers, solve, ks)
             w1[~moving] = 0.0
             out[chunk.edges] = 1.0 - w1 / d_xy
+        self._evaluations += 1
         return out
 
     @staticmethod
@@ -387,8 +475,9 @@ class OllivierEngine:
     @staticmethod
     def _batch(ma: np.ndarray, mb: np.ndarray, flat: np.ndarray, a_off: np.ndarray, b_off: np.ndarray,
                p_off: np.ndarray, todo: np.ndarray, cost: np.ndarray, workers: int, solve: Any,
-               ks: list[int]) -> np.ndarray:
-        """W1 of the problems ``todo`` (integer costs) by :func:`._transport.transport_batch`.
+               ks: list[int], chunk: _Chunk | None = None) -> np.ndarray:
+        """W1 of the problems ``todo`` by :func:`._transport.transport_batch`: the primal-dual
+        method (integer costs) when ``chunk`` is None, else the simplex with the chunk's bases.
 
         ``workers > 1`` runs that many parts in threads (the compiled loop releases the GIL).
         A problem whose optimality certificate fails is solved again by ``solve``.
@@ -398,16 +487,15 @@ class OllivierEngine:
         status = np.zeros(todo.size, dtype=np.int8)
 
         def run(part: np.ndarray) -> None:
-            w1[part], status[part] = _compiled_transport().transport_batch(ma, mb, flat, a_off, b_off, p_off, todo[part],
-                                                                check=False)
+            if chunk is None:
+                w1[part], status[part] = _compiled_transport().transport_batch(
+                    ma, mb, flat, a_off, b_off, p_off, todo[part], check=False)
+            else:
+                w1[part], status[part] = _compiled_transport().transport_batch(
+                    ma, mb, flat, a_off, b_off, p_off, todo[part], method="simplex", check=False,
+                    basis=chunk.basis, basis_len=chunk.basis_len)
 
-        if len(parts) == 1:
-            run(parts[0])
-        else:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(len(parts)) as pool:
-                list(pool.map(run, parts))
+        _in_threads(run, parts)
         for t in np.flatnonzero(status).tolist():
             i = int(todo[t])
             a0, a1, b0, b1 = int(a_off[i]), int(a_off[i + 1]), int(b_off[i]), int(b_off[i + 1])

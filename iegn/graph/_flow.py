@@ -113,7 +113,8 @@ def ricci_flow(
         ``"return"`` (default: a flow run for a fixed number of steps is normal use) or
         ``"raise"`` (:class:`~iegn.NotConvergedError` carrying the result when ``tol`` was not met).
     workers
-        Processes for the distance searches and transport problems, as in :func:`ollivier_ricci`.
+        Threads (compiled loops) or processes for the distance searches and transport
+        problems, as in :func:`ollivier_ricci`. Results do not depend on it.
     keep_history
         Keep the lengths of every step in :attr:`RicciFlowResult.history` (not with ``surgery``).
 
@@ -142,7 +143,7 @@ def ricci_flow(
     H = nx.Graph()
     H.add_nodes_from(G)
     H.add_edges_from(edges)
-    engine = OllivierEngine(H, edges, weighted=True)  # built once; rebuilt only after surgery
+    engine = OllivierEngine(H, edges, weighted=True, repeated=True)  # built once; rebuilt only after surgery
     solve = _network_simplex(edges)
     removed: list[Edge] = []
     spreads: list[float] = []
@@ -173,7 +174,7 @@ def ricci_flow(
                 lengths = lengths[keep]
                 if not edges:
                     break
-                engine = OllivierEngine(H, edges, weighted=True)
+                engine = OllivierEngine(H, edges, weighted=True, repeated=True)
                 solve = _network_simplex(edges)
         k += 1
     kappa = dict(zip(edges, vals.tolist())) if edges and vals.size == len(edges) else {}

@@ -48,14 +48,54 @@ GAP_RTOL = 1e-12
 MAX_PHASES = 64
 
 @njit(cache=True, nogil=True)
-def _solve_batch(ma, mb, flat, a_off, b_off, p_off, todo, out, status):  # pragma: no cover - compiled
-    # one flat loop on purpose: Numba compiled a helper for the four relaxations ~1.7x slower
-    kmax = 0
-    lmax = 0
+def _largest(a_off, b_off, todo):  # pragma: no cover - compiled
+    """The most rows and columns of any problem in ``todo`` (at least 1: scratch sizes)."""
+    kmax = 1
+    lmax = 1
     for t in range(todo.size):
         e = todo[t]
         kmax = max(kmax, a_off[e + 1] - a_off[e])
         lmax = max(lmax, b_off[e + 1] - b_off[e])
+    return kmax, lmax
+
+
+@njit(cache=True, nogil=True)
+def _kept(masses, start, count, index, values, where):  # pragma: no cover - compiled
+    """The entries of ``masses[start:start + count]`` above TINY: their positions into
+    ``index``, values into ``values``, and each position's kept index (or -1) into ``where``;
+    returns how many were kept and their total."""
+    k = 0
+    total = 0.0
+    for i in range(count):
+        where[i] = -1
+        if masses[start + i] > TINY:
+            where[i] = k
+            index[k] = i
+            values[k] = masses[start + i]
+            total += values[k]
+            k += 1
+    return k, total
+
+
+@njit(cache=True, nogil=True)
+def _gather_costs(flat, p0, nb, rows, k, cols, m, cost, flow):  # pragma: no cover - compiled
+    """The kept rows x columns of one problem's costs into ``cost``, ``flow`` zeroed; max cost."""
+    cmax = 0.0
+    for i in range(k):
+        for j in range(m):
+            c = flat[p0 + rows[i] * nb + cols[j]]
+            cost[i, j] = c
+            flow[i, j] = 0.0
+            if c > cmax:
+                cmax = c
+    return cmax
+
+
+@njit(cache=True, nogil=True)
+def _solve_batch(ma, mb, flat, a_off, b_off, p_off, todo, out, status):  # pragma: no cover - compiled
+    # the inner loops stay inline on purpose: Numba compiled a helper for the four
+    # relaxations ~1.7x slower
+    kmax, lmax = _largest(a_off, b_off, todo)
     rows = np.empty(kmax, np.int64)
     cols = np.empty(lmax, np.int64)
     sup = np.empty(kmax)
@@ -68,7 +108,9 @@ def _solve_batch(ma, mb, flat, a_off, b_off, p_off, todo, out, status):  # pragm
     prev = np.empty(nv, np.int64)
     done = np.empty(nv, np.bool_)
     adm = np.empty((kmax, lmax), np.bool_)
-    queue = np.empty(nv * (kmax + 2), np.int64)
+    queue = np.empty(nv, np.int64)
+    rmap = np.empty(kmax, np.int64)
+    cmap = np.empty(lmax, np.int64)
     inf = np.inf
     for t in range(todo.size):
         e = todo[t]
@@ -77,31 +119,13 @@ def _solve_batch(ma, mb, flat, a_off, b_off, p_off, todo, out, status):  # pragm
         na = a_off[e + 1] - a0
         nb = b_off[e + 1] - b0
         # the rows and columns that carry mass
-        k = 0
-        for i in range(na):
-            if ma[a0 + i] > TINY:
-                rows[k] = i
-                sup[k] = ma[a0 + i]
-                k += 1
-        m = 0
-        for j in range(nb):
-            if mb[b0 + j] > TINY:
-                cols[m] = j
-                dem[m] = mb[b0 + j]
-                m += 1
+        k, _ = _kept(ma, a0, na, rows, sup, rmap)
+        m, _ = _kept(mb, b0, nb, cols, dem, cmap)
         if k == 0 or m == 0:
             out[t] = 0.0
             status[t] = 0
             continue
-        cmax = 0.0
-        p0 = p_off[e]
-        for i in range(k):
-            for j in range(m):
-                c = flat[p0 + rows[i] * nb + cols[j]]
-                cost[i, j] = c
-                flow[i, j] = 0.0
-                if c > cmax:
-                    cmax = c
+        cmax = _gather_costs(flat, p_off[e], nb, rows, k, cols, m, cost, flow)
         S = k + m
         T = S + 1
         n = T + 1
@@ -305,29 +329,343 @@ def _solve_batch(ma, mb, flat, a_off, b_off, p_off, todo, out, status):  # pragm
             status[t] = 2
 
 
+@njit(cache=True, nogil=True)
+def _simplex_batch(ma, mb, flat, a_off, b_off, p_off, todo, out, status, basis, basis_len):  # pragma: no cover - compiled
+    kmax, lmax = _largest(a_off, b_off, todo)
+    rows = np.empty(kmax, np.int64)
+    cols = np.empty(lmax, np.int64)
+    sup = np.empty(kmax)
+    dem = np.empty(lmax)
+    cost = np.empty((kmax, lmax))
+    flow = np.empty((kmax, lmax))
+    basic = np.empty((kmax, lmax), np.bool_)
+    nv = kmax + lmax
+    pot = np.empty(nv)  # u (rows 0..k-1), v (cols k..k+m-1): u_i + v_j = C_ij on the basis
+    parent = np.empty(nv, np.int64)
+    depth = np.empty(nv, np.int64)
+    queue = np.empty(nv, np.int64)
+    left = np.empty(nv, np.int64)
+    right = np.empty(nv, np.int64)
+    row_off = np.empty(kmax, np.bool_)
+    col_off = np.empty(lmax, np.bool_)
+    adj = np.empty((nv, nv), np.int64)  # tree neighbours of each node (rows 0..k-1, cols k..)
+    deg = np.empty(nv, np.int64)
+    rmap = np.empty(kmax, np.int64)  # original row -> kept row (-1: no mass)
+    cmap = np.empty(lmax, np.int64)
+    left_deg = np.empty(nv, np.int64)
+    gone = np.empty(nv, np.bool_)
+    adj2 = np.empty((nv, nv), np.int64)  # the previous basis's tree (warm start)
+    deg2 = np.empty(nv, np.int64)
+    seq_i = np.empty(nv, np.int64)
+    seq_j = np.empty(nv, np.int64)
+    for t in range(todo.size):
+        e = todo[t]
+        a0 = a_off[e]
+        b0 = b_off[e]
+        na = a_off[e + 1] - a0
+        nb = b_off[e + 1] - b0
+        k, total_a = _kept(ma, a0, na, rows, sup, rmap)
+        m, total_b = _kept(mb, b0, nb, cols, dem, cmap)
+        if k == 0 or m == 0:
+            out[t] = 0.0
+            status[t] = 0
+            continue
+        # balance the rounding difference of the totals on the larger demand (|change| ~ 1e-16)
+        big = 0
+        for j in range(1, m):
+            if dem[j] > dem[big]:
+                big = j
+        dem[big] += total_a - total_b
+        p0 = p_off[e]
+        cmax = _gather_costs(flat, p0, nb, rows, k, cols, m, cost, flow)
+        for i in range(k):
+            for j in range(m):
+                basic[i, j] = False
+        # --- initial basis. Cells are allocated one at a time, each as much as its row and
+        #     column have left, crossing one line per allocation (the row if it is exhausted,
+        #     else the column), so the k + m - 1 allocated cells form a spanning tree and the
+        #     flows are feasible. Warm start: the cells of this problem's previous optimal basis
+        #     come first, leaves first (an allocation then gives a leaf's cell the flow the
+        #     tree would, so an unchanged tree is rebuilt as it was and a changed one is
+        #     repaired where its flows would turn negative); then each open row in turn sends
+        #     to its cheapest open columns (row-minimum rule; a least-cost start saves ~30 % of
+        #     the pivots of a cold start but its sort costs more than that).
+        nseq = 0
+        nbas = basis_len[e]
+        bo = a0 + b0  # this problem's slots in basis: a_off + b_off is the prefix sum of na + nb
+        if nbas == k + m - 1:
+            for v in range(k + m):
+                deg2[v] = 0
+                gone[v] = False
+            good = True
+            for c in range(nbas):
+                cell = basis[bo + c]
+                i = rmap[cell // nb]
+                j = cmap[cell % nb]
+                if i < 0 or j < 0:
+                    good = False
+                    break
+                adj2[i, deg2[i]] = k + j
+                deg2[i] += 1
+                adj2[k + j, deg2[k + j]] = i
+                deg2[k + j] += 1
+            if good:
+                tail = 0
+                for v in range(k + m):
+                    left_deg[v] = deg2[v]
+                    if deg2[v] == 1:
+                        queue[tail] = v
+                        tail += 1
+                head = 0
+                while head < tail:
+                    v = queue[head]
+                    head += 1
+                    if gone[v]:
+                        continue
+                    gone[v] = True
+                    u = -1
+                    for c in range(deg2[v]):
+                        if not gone[adj2[v, c]]:
+                            u = adj2[v, c]
+                            break
+                    if u < 0:
+                        break
+                    seq_i[nseq] = v if v < k else u
+                    seq_j[nseq] = (u if v < k else v) - k
+                    nseq += 1
+                    left_deg[u] -= 1
+                    if left_deg[u] == 1:
+                        queue[tail] = u
+                        tail += 1
+        for i in range(k):
+            row_off[i] = False
+        for j in range(m):
+            col_off[j] = False
+        for v in range(k + m):
+            deg[v] = 0
+        rows_left = k
+        cols_left = m
+        pos = 0
+        next_row = 0
+        while True:
+            if pos < nseq:
+                i = seq_i[pos]
+                j = seq_j[pos]
+                pos += 1
+                if row_off[i] or col_off[j]:
+                    continue
+            else:
+                while row_off[next_row]:
+                    next_row += 1
+                i = next_row
+                j = -1
+                cj = np.inf
+                for c in range(m):
+                    if not col_off[c] and cost[i, c] < cj:
+                        cj = cost[i, c]
+                        j = c
+            q = sup[i] if sup[i] < dem[j] else dem[j]
+            flow[i, j] = q
+            basic[i, j] = True
+            adj[i, deg[i]] = k + j
+            deg[i] += 1
+            adj[k + j, deg[k + j]] = i
+            deg[k + j] += 1
+            sup[i] -= q
+            dem[j] -= q
+            if rows_left == 1 and cols_left == 1:
+                break
+            if (sup[i] <= dem[j] and rows_left > 1) or cols_left == 1:
+                row_off[i] = True
+                rows_left -= 1
+            else:
+                col_off[j] = True
+                cols_left -= 1
+        # --- pivots
+        eps = GAP_RTOL * (cmax if cmax > 1.0 else 1.0)
+        limit = 20 * (k + m) + 50
+        pivots = 0
+        ok = True
+        n = k + m
+        while True:
+            # potentials and the tree's parent pointers, breadth first from row 0
+            for v in range(n):
+                parent[v] = -2
+            parent[0] = -1
+            pot[0] = 0.0
+            depth[0] = 0
+            queue[0] = 0
+            head = 0
+            tail = 1
+            while head < tail:
+                u = queue[head]
+                head += 1
+                for c in range(deg[u]):
+                    v = adj[u, c]
+                    if parent[v] == -2:
+                        parent[v] = u
+                        depth[v] = depth[u] + 1
+                        pot[v] = (cost[u, v - k] if u < k else cost[v, u - k]) - pot[u]
+                        queue[tail] = v
+                        tail += 1
+            if tail != n:  # not a spanning tree: never expected
+                ok = False
+                break
+            # entering cell: the most negative reduced cost (Dantzig's rule; a basic cell's is 0)
+            best = -eps
+            ie = -1
+            je = -1
+            for i in range(k):
+                ui = pot[i]
+                for j in range(m):
+                    r = cost[i, j] - ui - pot[k + j]
+                    if r < best:
+                        best = r
+                        ie = i
+                        je = j
+            if ie < 0:
+                break
+            pivots += 1
+            if pivots > limit:
+                ok = False
+                break
+            # the cycle: tree path from column je to row ie, then the entering cell
+            a = k + je
+            b = ie
+            nl = 0
+            nr = 0
+            while depth[a] > depth[b]:
+                left[nl] = a
+                nl += 1
+                a = parent[a]
+            while depth[b] > depth[a]:
+                right[nr] = b
+                nr += 1
+                b = parent[b]
+            while a != b:
+                left[nl] = a
+                nl += 1
+                a = parent[a]
+                right[nr] = b
+                nr += 1
+                b = parent[b]
+            left[nl] = a  # the common ancestor
+            nl += 1
+            for c in range(nr - 1, -1, -1):
+                left[nl] = right[c]
+                nl += 1
+            # path left[0] = je's node ... left[nl-1] = ie; its edges alternate -, +, -, ..., -
+            theta = np.inf
+            li = -1
+            lj = -1
+            for c in range(0, nl - 1, 2):
+                x = left[c]
+                y = left[c + 1]
+                i = x if x < k else y
+                j = (y if x < k else x) - k
+                if flow[i, j] < theta:
+                    theta = flow[i, j]
+                    li = i
+                    lj = j
+            for c in range(nl - 1):
+                x = left[c]
+                y = left[c + 1]
+                i = x if x < k else y
+                j = (y if x < k else x) - k
+                if c % 2 == 0:
+                    flow[i, j] -= theta
+                else:
+                    flow[i, j] += theta
+            flow[ie, je] += theta
+            flow[li, lj] = 0.0
+            basic[li, lj] = False
+            basic[ie, je] = True
+            for x, y in ((li, k + lj), (k + lj, li)):  # drop the leaving cell from both lists
+                for c in range(deg[x]):
+                    if adj[x, c] == y:
+                        deg[x] -= 1
+                        adj[x, c] = adj[x, deg[x]]
+                        break
+            adj[ie, deg[ie]] = k + je
+            deg[ie] += 1
+            adj[k + je, deg[k + je]] = ie
+            deg[k + je] += 1
+        if not ok:
+            out[t] = np.nan
+            status[t] = 1
+            basis_len[e] = -1
+            continue
+        # certificate: the basis potentials are a dual solution; primal and dual must meet
+        primal = 0.0
+        dual = 0.0
+        feasible = True
+        for i in range(k):
+            dual += pot[i] * ma[a0 + rows[i]]
+            for j in range(m):
+                if flow[i, j] < -eps:
+                    feasible = False
+                primal += cost[i, j] * flow[i, j]
+                if cost[i, j] - pot[i] - pot[k + j] < -eps:
+                    feasible = False
+        for j in range(m):
+            dual += pot[k + j] * mb[b0 + cols[j]]
+        if feasible and abs(primal - dual) <= 4.0 * eps:
+            out[t] = primal
+            status[t] = 0
+            c = 0
+            for i in range(k):
+                for j in range(m):
+                    if basic[i, j]:
+                        basis[bo + c] = rows[i] * nb + cols[j]
+                        c += 1
+            basis_len[e] = c
+        else:
+            out[t] = np.nan
+            status[t] = 2
+            basis_len[e] = -1
+
+
 def transport_batch(ma: np.ndarray, mb: np.ndarray, flat: np.ndarray, a_off: np.ndarray, b_off: np.ndarray,
-                    p_off: np.ndarray, todo: np.ndarray, *, check: bool = True) -> tuple[np.ndarray, np.ndarray]:
+                    p_off: np.ndarray, todo: np.ndarray, *, method: str = "primal-dual", check: bool = True,
+                    basis: np.ndarray | None = None, basis_len: np.ndarray | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """W1 of problems ``todo``: problem ``e`` has supplies ``ma[a_off[e]:a_off[e+1]]``, demands
-    ``mb[b_off[e]:b_off[e+1]]`` and costs ``flat[p_off[e]:p_off[e+1]]`` (row-major, integers
-    >= 0; hop counts).
+    ``mb[b_off[e]:b_off[e+1]]`` and costs ``flat[p_off[e]:p_off[e+1]]`` (row-major, >= 0).
+
+    ``method="primal-dual"`` (costs must be integers: hop counts) or ``"simplex"`` (any
+    non-negative costs; the transportation simplex). ``basis`` (int64, length
+    ``a_off[-1] + b_off[-1]``) and ``basis_len`` (int64, one per problem, ``-1`` = none) hold
+    each problem's optimal basis for the simplex: read as a warm start when present, written
+    back after every certified solve (a Ricci flow passes the same arrays at every step).
 
     Returns ``(w1, status)``; ``status[t] != 0`` marks a problem whose certificate failed
     (``w1`` is NaN there) and that must be solved by another method. ``check=True`` verifies
-    that the costs are non-negative integers (``ValueError`` otherwise; the admissible arcs of
-    the primal-dual method are found by integer reduced costs).
+    the costs (``ValueError`` naming the first bad one): finite, non-negative, and integers
+    for the primal-dual method, whose admissible arcs are found by integer reduced costs.
     """
+    if method not in ("primal-dual", "simplex"):
+        raise ValueError(f"method must be 'primal-dual' or 'simplex', got {method!r}")
     flat = np.ascontiguousarray(flat)
     if flat.dtype not in (np.int8, np.float64):
         flat = flat.astype(np.float64)
     if check and flat.size:
         bad = ~np.isfinite(flat) | (flat < 0)
-        bad[~bad] = flat[~bad] != np.rint(flat[~bad])
+        if method == "primal-dual":
+            bad[~bad] = flat[~bad] != np.rint(flat[~bad])
         if bad.any():
-            raise ValueError(f"transport costs must be non-negative integers, got {float(flat[bad][0])!r}")
+            what = "non-negative integers" if method == "primal-dual" else "finite and non-negative"
+            raise ValueError(f"transport costs must be {what}, got {float(flat[bad][0])!r}")
     todo = np.ascontiguousarray(todo, dtype=np.int64)
     out = np.empty(todo.size)
     status = np.zeros(todo.size, dtype=np.int8)
-    _solve_batch(np.ascontiguousarray(ma, dtype=np.float64), np.ascontiguousarray(mb, dtype=np.float64), flat,
-              np.ascontiguousarray(a_off, dtype=np.int64), np.ascontiguousarray(b_off, dtype=np.int64),
-              np.ascontiguousarray(p_off, dtype=np.int64), todo, out, status)
+    args = (np.ascontiguousarray(ma, dtype=np.float64), np.ascontiguousarray(mb, dtype=np.float64), flat,
+            np.ascontiguousarray(a_off, dtype=np.int64), np.ascontiguousarray(b_off, dtype=np.int64),
+            np.ascontiguousarray(p_off, dtype=np.int64), todo, out, status)
+    if method == "primal-dual":
+        _solve_batch(*args)
+    else:
+        if basis is None or basis_len is None:
+            basis = np.zeros(int(a_off[-1]) + int(b_off[-1]), dtype=np.int64)
+            basis_len = np.full(len(a_off) - 1, -1, dtype=np.int64)
+        _simplex_batch(*args, basis, basis_len)
     return out, status
