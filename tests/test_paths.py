@@ -1,10 +1,9 @@
 """Compiled shortest paths (:mod:`iegn.graph._paths`) against SciPy's and NetworkX's Dijkstra.
 
-``distance_rows`` is Dijkstra with an indexed heap; ``repair_rows`` recomputes distances for
-new lengths from an old node order by Bellman-Ford sweeps with a proof of exactness. Both are
-compared with the peers on graphs built connected by construction, and ``repair_rows`` is fed
-orders that are far from the new distances (the lengths redrawn, not perturbed) so that its
-non-monotone branch and its re-sorting run too.
+``bucket_rows`` (Dijkstra with a ring of buckets, the engine's search) and ``distance_rows``
+(Dijkstra with a heap, its fallback) are compared with SciPy on graphs built connected by
+construction, with lengths from one scale and lengths spanning many orders of magnitude (the
+fallback's branch), with and without a cut-off.
 """
 
 from __future__ import annotations
@@ -17,7 +16,8 @@ from hypothesis import strategies as st
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
 
-from iegn.graph._paths import distance_rows, repair_rows
+import iegn.graph._paths as paths
+from iegn.graph._paths import bucket_rows, distance_rows, gather
 from iegn.testing import connected_graphs
 
 #: Two exact shortest-path methods may add the lengths of two equally short paths in different
@@ -45,64 +45,61 @@ def _scipy(indptr, dst, w, n, limit=np.inf):
     return dijkstra(csr_array((w, dst, indptr), shape=(n, n)), directed=True, limit=limit)
 
 
-@given(connected_graphs(2, 25, weighted=True))
-def test_distance_rows_equal_scipy_and_record_a_distance_order(G):
+SEARCHES = [bucket_rows, distance_rows]
+
+
+@pytest.mark.parametrize("search", SEARCHES)
+@given(G=connected_graphs(2, 25, weighted=True))
+def test_searches_equal_scipy(search, G):
     indptr, dst, w, n = _csr(G)
-    order = np.empty((n, n), dtype=np.int32)
-    got = distance_rows(indptr, dst, w, np.arange(n), order=order)
+    got = search(indptr, dst, w, np.arange(n))
     np.testing.assert_allclose(got, _scipy(indptr, dst, w, n), rtol=RTOL)
-    for r in range(n):
-        assert sorted(order[r].tolist()) == list(range(n))  # connected: every node, once
-        assert order[r, 0] == r
-        assert np.all(np.diff(got[r, order[r]]) >= 0)  # settled in non-decreasing distance
 
 
-@given(connected_graphs(2, 20, weighted=True), st.floats(0.5, 20.0))
-def test_limit_leaves_farther_nodes_at_infinity(G, limit):
+@pytest.mark.parametrize("search", SEARCHES)
+@given(G=connected_graphs(2, 20, weighted=True), limit=st.floats(0.5, 20.0))
+def test_limit_leaves_farther_nodes_at_infinity(search, G, limit):
     indptr, dst, w, n = _csr(G)
-    got = distance_rows(indptr, dst, w, np.arange(n), limit=limit)
+    got = search(indptr, dst, w, np.arange(n), limit=limit)
     full = _scipy(indptr, dst, w, n)
     inside = full <= limit
     np.testing.assert_allclose(got[inside], full[inside], rtol=RTOL)
     assert np.all(np.isinf(got[~inside]))
 
 
-@given(connected_graphs(2, 25, weighted=True), st.data())
-def test_repair_from_any_old_order_gives_the_new_distances(G, data):
+@given(G=connected_graphs(2, 20, weighted=True, min_weight=1e-4, max_weight=1e4))
+def test_buckets_with_lengths_over_eight_orders_of_magnitude(G):
+    """Ring sizes up to 1e8 exceed MAX_RING: every source falls back to the heap, same answer."""
     indptr, dst, w, n = _csr(G)
-    order = np.empty((n, n), dtype=np.int32)
-    distance_rows(indptr, dst, w, np.arange(n), order=order)
-    # new lengths: either a small perturbation (a flow step) or redrawn from scratch
-    m = w.size // 2
-    if data.draw(st.booleans()):
-        factors = np.array(data.draw(st.lists(st.floats(0.8, 1.25), min_size=m, max_size=m)))
-    else:
-        factors = np.array(data.draw(st.lists(st.floats(0.01, 100.0), min_size=m, max_size=m)))
-    # both arcs of an undirected edge get the same factor: pair arcs by their endpoints
-    edge_id = {}
-    src = np.repeat(np.arange(n), np.diff(indptr))
-    new = np.empty_like(w)
-    for a in range(w.size):
-        key = (min(src[a], dst[a]), max(src[a], dst[a]))
-        new[a] = w[a] * factors[edge_id.setdefault(key, len(edge_id))]
-    got = repair_rows(indptr, dst, new, order)
-    np.testing.assert_allclose(got, _scipy(indptr, dst, new, n), rtol=RTOL)
-    # the order it leaves behind is still a permutation starting at the source
-    for r in range(n):
-        assert sorted(order[r].tolist()) == list(range(n)) and order[r, 0] == r
+    np.testing.assert_allclose(bucket_rows(indptr, dst, w, np.arange(n)), _scipy(indptr, dst, w, n), rtol=RTOL)
 
 
-def test_repair_on_a_disconnected_graph_keeps_other_components_unreached():
+def test_a_wide_ring_and_the_forced_heap_give_the_same_rows():
+    # a path of 200 arcs of length 1 and one arc of length 1000: a ring of 1002 buckets; then
+    # MAX_RING lowered below the spread forces the heap for every source
+    G = nx.path_graph(200)
+    nx.set_edge_attributes(G, 1.0, "weight")
+    G.add_edge(199, 200, weight=1000.0)
+    indptr, dst, w, n = _csr(G)
+    want = _scipy(indptr, dst, w, n)
+    np.testing.assert_array_equal(bucket_rows(indptr, dst, w, np.arange(n)), want)  # integers: exact
+    original = paths.MAX_RING
+    try:
+        paths.MAX_RING = 10.0  # force the heap for every source
+        np.testing.assert_array_equal(bucket_rows(indptr, dst, w, np.arange(n)), want)
+    finally:
+        paths.MAX_RING = original
+
+
+def test_disconnected_graph_keeps_other_components_unreached():
     G = nx.disjoint_union(nx.path_graph(4), nx.cycle_graph(5))
     for u, v in G.edges:
         G.edges[u, v]["weight"] = 1.0 + (u + v) % 3
     indptr, dst, w, n = _csr(G)
-    order = np.empty((n, n), dtype=np.int32)
-    first = distance_rows(indptr, dst, w, np.arange(n), order=order)
-    assert np.isinf(first[0, 4:]).all() and (order[0, 4:] == -1).all()
-    again = repair_rows(indptr, dst, w[::-1].copy() * 0 + 2.0, order)  # every length 2
-    hops = _scipy(indptr, dst, np.ones_like(w), n)
-    np.testing.assert_array_equal(again, 2.0 * hops)  # small integers: exact
+    for search in SEARCHES:
+        got = search(indptr, dst, w, np.arange(n))
+        assert np.isinf(got[0, 4:]).all() and np.isinf(got[5, :4]).all()
+        np.testing.assert_array_equal(got, _scipy(indptr, dst, w, n))  # small integers: exact
 
 
 def test_hand_distances_on_a_weighted_square():
@@ -111,12 +108,34 @@ def test_hand_distances_on_a_weighted_square():
     G = nx.Graph()
     G.add_weighted_edges_from([(0, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0), (3, 0, 5.0), (0, 2, 3.0)])
     indptr, dst, w, n = _csr(G)
-    got = distance_rows(indptr, dst, w, np.arange(n))
-    assert got[0].tolist() == [0.0, 1.0, 2.0, 3.0] and got[1, 3] == 2.0
-    order = np.empty((n, n), dtype=np.int32)
-    distance_rows(indptr, dst, w, np.arange(n), order=order)
-    # now the chord becomes short (0.5): d(0, 2) = 0.5, d(0, 3) = 1.5, d(1, 3) = 2 still
-    new = np.where(w == 3.0, 0.5, w)
-    rep = repair_rows(indptr, dst, new, order)
-    assert rep[0].tolist() == [0.0, 1.0, 0.5, 1.5] and rep[1, 3] == 2.0
-    assert nx.shortest_path_length(G, 0, 3, weight="weight") == pytest.approx(3.0, abs=0)  # the peer agrees
+    for search in SEARCHES:
+        got = search(indptr, dst, w, np.arange(n))
+        assert got[0].tolist() == [0.0, 1.0, 2.0, 3.0] and got[1, 3] == 2.0
+    # the chord shortened to 0.5: d(0, 2) = 0.5, d(0, 3) = 1.5, d(1, 3) = 2 still
+    short = bucket_rows(indptr, dst, np.where(w == 3.0, 0.5, w), np.arange(n))
+    assert short[0].tolist() == [0.0, 1.0, 0.5, 1.5] and short[1, 3] == 2.0
+    assert nx.shortest_path_length(G, 0, 3, weight="weight") == 3.0  # the peer agrees
+
+
+@given(st.integers(1, 30), st.integers(1, 30), st.integers(0, 400), st.randoms(use_true_random=False))
+def test_gather_is_fancy_indexing(r, c, k, rnd):
+    block = np.arange(r * c, dtype=np.float64).reshape(r, c)
+    rows = np.array([rnd.randrange(r) for _ in range(k)], dtype=np.int32)
+    cols = np.array([rnd.randrange(c) for _ in range(k)], dtype=np.int32)
+    assert gather(block, rows, cols).tolist() == block[rows, cols].tolist()
+
+
+def test_a_search_over_its_bucket_budget_is_redone_with_the_heap(monkeypatch):
+    # a path of 50 arcs of length 100 and one of length 1: buckets of width ~1, so the far end
+    # lies ~4900 buckets away, over the budget 4 (n + arcs) + ring = 4 (51 + 100) + 102 = 706:
+    # every source is searched again with the heap, and the rows still equal SciPy's
+    G = nx.path_graph(51)
+    nx.set_edge_attributes(G, 100.0, "weight")
+    G.edges[0, 1]["weight"] = 1.0
+    indptr, dst, w, n = _csr(G)
+    calls = []
+    real = paths.distance_rows
+    monkeypatch.setattr(paths, "distance_rows", lambda *a, **k: calls.append(len(a[3])) or real(*a, **k))
+    got = bucket_rows(indptr, dst, w, np.arange(n))
+    assert calls == [n]  # every source reaches over 2500 buckets away: all redone, in one call
+    np.testing.assert_array_equal(got, _scipy(indptr, dst, w, n))  # integers: exact

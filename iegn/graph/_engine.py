@@ -13,10 +13,9 @@ Work per evaluation:
   products :math:`B` and :math:`B^2` (:math:`B = A + I`, so :math:`d \le 1` where
   :math:`B > 0` and :math:`d \le 2` where :math:`B^2 > 0`; every other pair of an edge's
   closed neighbourhoods is at distance 3 through the edge); on weighted graphs SciPy's
-  Dijkstra cut off at the longest path through the block's edges, or, from the second
-  evaluation of a ``repeated`` engine (a Ricci flow) on, full rows whose node order is kept
-  and repaired at the next evaluation (:mod:`._paths`). Never an all-pairs matrix beyond a
-  block.
+  Dijkstra cut off at the longest path through the block's edges: compiled, with buckets
+  instead of a heap, in threads (:mod:`._paths`), or SciPy's where Numba is missing. Never an
+  all-pairs matrix.
 * **transport**: every edge's problem of a block in one compiled call (:mod:`._transport`,
   Numba), each answer certified by its dual: the primal-dual method for the hop costs of
   unweighted graphs, the transportation simplex (warm-started from the block's previous
@@ -56,9 +55,6 @@ FORK_MIN_SOURCES = 200
 THREAD_MIN_EDGES = 500
 #: ... and the compiled shortest-path searches only with at least this many sources.
 THREAD_MIN_SOURCES = 64
-#: A repeated engine keeps each source's node order (one int32 per source and node) only while
-#: sources x nodes over all chunks is at most this (128 MiB).
-TREE_CACHE = 32_000_000
 #: After cancelling common mass, an edge whose remaining supply or demand is at most this is
 #: treated as having equal measures (W1 = 0): the remainder is rounding in the masses, which
 #: sum to 1. The error this adds to kappa is at most MASS_FLOOR * diameter / d(x, y).
@@ -123,7 +119,7 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 class _Chunk:
     """Edges whose sources share one distance block, with their gather indices."""
 
-    __slots__ = ("edges", "sources", "rows", "cols", "xy_rows", "trees", "basis", "basis_len")
+    __slots__ = ("edges", "sources", "rows", "cols", "xy_rows", "basis", "basis_len", "buffer")
 
     def __init__(self, edges: np.ndarray, sources: np.ndarray, rows: np.ndarray | None, cols: np.ndarray | None,
                  xy_rows: np.ndarray) -> None:
@@ -132,9 +128,9 @@ class _Chunk:
         self.rows = rows
         self.cols = cols
         self.xy_rows = xy_rows
-        self.trees: np.ndarray | None = None  # each source's nodes in distance order (weighted, repeated)
         self.basis: np.ndarray | None = None  # last optimal transport bases (weighted), see _transport
         self.basis_len: np.ndarray | None = None
+        self.buffer: np.ndarray | None = None  # distance rows of a repeated engine, reused
 
 
 class OllivierEngine:
@@ -150,9 +146,8 @@ class OllivierEngine:
         Whether lengths other than 1 will be passed (selects Dijkstra over hop tables).
     repeated
         Whether the engine will be evaluated many times with slowly changing lengths (a Ricci
-        flow): from the second evaluation on, each chunk keeps its sources' shortest-path
-        trees (while they fit in :data:`TREE_CACHE` entries) and later evaluations repair them
-        (:func:`._paths.repair_rows`) instead of searching afresh.
+        flow): each chunk then keeps its block of distance rows and its transport bases (the
+        warm start of the next step's simplex) between evaluations.
     """
 
     def __init__(self, G: nx.Graph, edges: Sequence[tuple[Hashable, Hashable]], *, weighted: bool,
@@ -163,7 +158,6 @@ class OllivierEngine:
         m = len(edges)
         self.weighted = weighted
         self.repeated = repeated
-        self._evaluations = 0
         self.eu = np.fromiter((index[u] for u, _ in edges), dtype=np.int64, count=m)
         self.ev = np.fromiter((index[v] for _, v in edges), dtype=np.int64, count=m)
         # directed adjacency in CSR order, with the undirected edge id of every entry
@@ -351,37 +345,24 @@ class OllivierEngine:
         return ma, mb
 
     def _chunk_distances(self, chunk: _Chunk, graph: Any, w: np.ndarray, limit: float, workers: int) -> np.ndarray:
-        """Distance rows of the chunk's sources: repaired trees, fresh trees, or a cut-off search.
-
-        A one-off evaluation (and the first of a flow, whose lengths are still equal) uses
-        SciPy's Dijkstra cut off at ``limit``. From the second evaluation of a ``repeated``
-        engine on, full rows come from compiled searches that keep each source's tree, and
-        later evaluations repair those trees (exact either way; see :mod:`._paths`).
-        """
-        keep = (self.repeated and self._evaluations >= 1
-                and sum(c.sources.size for c in self._chunks or ()) * self.n <= TREE_CACHE)
-        paths = _compiled("_paths") if keep else None
+        """Distance rows of the chunk's sources, cut off at ``limit``: compiled bucket searches
+        (:func:`._paths.bucket_rows`, split over ``workers`` threads), else SciPy's Dijkstra."""
+        paths = _compiled("_paths")
         if paths is None:
-            chunk.trees = None
             return self._distances(chunk.sources, graph, limit, workers)
+        if not self.repeated:
+            out = np.empty((chunk.sources.size, self.n))
+        else:  # a flow rewrites the same rows at every step: keep the block
+            if chunk.buffer is None:
+                chunk.buffer = np.empty((chunk.sources.size, self.n))
+            out = chunk.buffer
         parts = _split(np.arange(chunk.sources.size), np.ones(chunk.sources.size), workers, THREAD_MIN_SOURCES)
-        parts = [np.arange(p.min(), p.max() + 1) for p in _contiguous(parts)]
-        out = np.empty((chunk.sources.size, self.n))
-        if chunk.trees is None:
-            order = np.empty((chunk.sources.size, self.n), np.int32)
 
-            def run(part: np.ndarray) -> None:
-                a, b = int(part[0]), int(part[-1]) + 1
-                out[a:b] = paths.distance_rows(self.adj_ptr, self.adj_dst, w, chunk.sources[a:b], order=order[a:b])
-        else:
-            order = chunk.trees
+        def run(part: np.ndarray) -> None:
+            a, b = int(part[0]), int(part[-1]) + 1
+            paths.bucket_rows(self.adj_ptr, self.adj_dst, w, chunk.sources[a:b], limit, out=out[a:b])
 
-            def run(part: np.ndarray) -> None:
-                a, b = int(part[0]), int(part[-1]) + 1
-                out[a:b] = paths.repair_rows(self.adj_ptr, self.adj_dst, w, order[a:b])
-
-        _in_threads(run, parts)
-        chunk.trees = order
+        _in_threads(run, _contiguous(parts))
         return out
 
     def _distances(self, sources: np.ndarray, graph: Any, limit: float, workers: int) -> np.ndarray:
@@ -426,7 +407,8 @@ class OllivierEngine:
                 assert reach is not None
                 limit = float(reach[chunk.edges].max()) * (1 + 1e-12)
                 dist = self._chunk_distances(chunk, graph, w, limit, workers)
-                flat = dist[rows, cols]
+                paths = _compiled("_paths")
+                flat = dist[rows, cols] if paths is None else paths.gather(dist, rows, cols)
                 if not np.all(np.isfinite(flat)):  # pragma: no cover - the limit covers every path via the edge
                     raise RuntimeError("a distance search stopped short of a support node")
                 d_xy = dist[chunk.xy_rows, self.ev[chunk.edges]]
@@ -454,7 +436,6 @@ class OllivierEngine:
                 w1 = self._one_by_one(ma, mb, flat, a_off, b_off, p_off, todo, (a * b)[todo], workers, solve, ks)
             w1[~moving] = 0.0
             out[chunk.edges] = 1.0 - w1 / d_xy
-        self._evaluations += 1
         return out
 
     @staticmethod
