@@ -193,7 +193,7 @@ def _graphs():
 def test_engine_with_and_without_the_compiled_solver(monkeypatch, alpha):
     """The engine's compiled path (unweighted graphs) and its POT path give the same curvature."""
     compiled = [dict(ollivier_ricci(G, idleness=alpha)) for G in _graphs()]
-    monkeypatch.setattr(engine_mod, "_compiled_transport", lambda: None)
+    monkeypatch.setattr(engine_mod, "_compiled", lambda name: None)  # NumPy gathers, POT transport
     for G, fast in zip(_graphs(), compiled):
         slow = dict(ollivier_ricci(G, idleness=alpha))
         assert fast.keys() == slow.keys()
@@ -236,8 +236,7 @@ def test_weighted_engine_with_and_without_the_compiled_solvers(monkeypatch, meas
 
     fast = dict(ollivier_ricci(G, weight="w", measure=measure))
     flow_fast = ricci_flow(G, weight="w", iterations=6, measure=measure)
-    monkeypatch.setattr(engine_mod, "_compiled", lambda name: None)
-    monkeypatch.setattr(engine_mod, "_compiled_transport", lambda: None)
+    monkeypatch.setattr(engine_mod, "_compiled", lambda name: None)  # SciPy, NumPy and POT instead
     slow = dict(ollivier_ricci(G, weight="w", measure=measure))
     flow_slow = ricci_flow(G, weight="w", iterations=6, measure=measure)
     for e in slow:

@@ -254,6 +254,11 @@ class OllivierEngine:
         x, y = self.eu[chunk.edges], self.ev[chunk.edges]
         a, b = self.size[x], self.size[y]
         dtype = np.int32 if max(self.n, chunk.sources.size) < 2**31 else np.int64
+        paths = _compiled("_paths")
+        if paths is not None:
+            chunk.xy_rows = pos[x]
+            chunk.rows, chunk.cols = paths.support_pairs(self.sup_ptr, self.sup_idx, pos, x, y, dtype)
+            return chunk.rows, chunk.cols
         # row nodes: x's support, each entry repeated b times; columns: y's support, tiled a times
         x_support = pos[self.sup_idx[_ranges(self.sup_ptr[x], a)]].astype(dtype)
         rows = np.repeat(x_support, np.repeat(b, a))
@@ -275,7 +280,9 @@ class OllivierEngine:
         the block, never ``rows x n``.
         """
         if not self._sparse_hops:
-            return self._hop_table(sources)[rows, cols]
+            paths = _compiled("_paths")
+            table = self._hop_table(sources)
+            return table[rows, cols] if paths is None else paths.gather(table, rows, cols)
         B = self._closed_adjacency()
         Br = B[sources]
         B2 = Br @ B

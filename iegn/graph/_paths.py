@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["MAX_RING", "bucket_rows", "distance_rows", "gather"]
+__all__ = ["MAX_RING", "bucket_rows", "distance_rows", "gather", "support_pairs"]
 
 #: Largest ratio of the longest to the shortest arc for which the buckets are used (ring size).
 MAX_RING = 1e6
@@ -217,7 +217,35 @@ def _gather(dist, rows, cols, out):  # pragma: no cover - compiled
 
 def gather(dist: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """``dist[rows, cols]`` (a compiled loop: about 3x faster than NumPy's two-array indexing
-    on a block of distance rows, whose pairs come in edge order, not row order)."""
-    out = np.empty(rows.size)
+    on a block of distance rows, whose pairs come in edge order, not row order); the block's
+    dtype is kept (the int8 hop tables of unweighted graphs)."""
+    out = np.empty(rows.size, dtype=dist.dtype)
     _gather(dist, rows, cols, out)
     return out
+
+
+@njit(cache=True, nogil=True)
+def _support_pairs(sup_ptr, sup_idx, pos, x, y, rows, cols):  # pragma: no cover - compiled
+    p = 0
+    for e in range(x.size):
+        for i in range(sup_ptr[x[e]], sup_ptr[x[e] + 1]):
+            r = pos[sup_idx[i]]
+            for j in range(sup_ptr[y[e]], sup_ptr[y[e] + 1]):
+                rows[p] = r
+                cols[p] = sup_idx[j]
+                p += 1
+
+
+def support_pairs(sup_ptr: np.ndarray, sup_idx: np.ndarray, pos: np.ndarray, x: np.ndarray, y: np.ndarray,
+                  dtype: type) -> tuple[np.ndarray, np.ndarray]:
+    """For every edge ``(x[e], y[e])`` in turn, every (row, column) pair of its two supports in
+    CSR form (``sup_ptr``, ``sup_idx``): the row is ``pos`` of the node of x's support, the
+    column the node of y's support; x's support in the outer loop."""
+    size = np.diff(sup_ptr)
+    total = int(np.sum(size[x].astype(np.int64) * size[y]))
+    rows = np.empty(total, dtype=dtype)
+    cols = np.empty(total, dtype=dtype)
+    _support_pairs(np.ascontiguousarray(sup_ptr, dtype=np.int64), np.ascontiguousarray(sup_idx, dtype=np.int64),
+                   np.ascontiguousarray(pos, dtype=np.int64), np.ascontiguousarray(x, dtype=np.int64),
+                   np.ascontiguousarray(y, dtype=np.int64), rows, cols)
+    return rows, cols
