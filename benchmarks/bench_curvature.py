@@ -13,7 +13,7 @@ so and returns no rows (every row needs the peer).
 
 Graphs: unweighted, so the peer's neighbour weighting (``e^{-w^2}`` at ``w = 1``) is uniform and
 both compute the same classical curvature ``kappa_{1/2}``; ours is
-``iegn.graph.ollivier_ricci(G, idleness=0.5)`` (one process). LFR benchmark graphs from
+``iegn.graph.ollivier_ricci(G, idleness=0.5)`` (one thread). LFR benchmark graphs from
 ``networkx.LFR_benchmark_graph(n, tau1=3, tau2=1.5, mu=0.1, average_degree=10,
 min_community=20, seed=s)``, with ``s`` the first seed from 0 up for which the generator
 succeeds (it raises ``ExceededMaxIterations`` for some; the seed used is in the params), then
@@ -25,7 +25,8 @@ Cases (ratio = ours / peer, lower is better):
   nodes, 78 edges, its ``weight`` attributes dropped). The peer's time is mostly its process
   pool's start.
 * ``ORC exact, LFR n=1000, workers=1|2`` (quick: n=500): target ratio <= 0.1 (ours 10x
-  faster). ``workers=2`` is ours on the same two processes the peer uses.
+  faster). ``workers=2`` is ours on the same two cores the peer's two processes use (ours
+  runs its compiled loops in two threads).
 * ``Ricci flow 10 iterations, LFR n=..., workers=1|2``: ``iegn.graph.ricci_flow(G,
   iterations=10, step=1.0, idleness=0.5, workers=w)`` against ``compute_ricci_flow(iterations=10)``
   (step 1, weights renormalised to sum |E| after each step, 11 curvature evaluations each).
@@ -91,7 +92,7 @@ PEER_FLOW_LABEL = (
     f"GraphRicciCurvature 0.6.1: OllivierRicci(G, alpha={ALPHA}, method='OTD', proc={PROC})"
     f".compute_ricci_flow(iterations={FLOW_ITERATIONS}), in .venv-grc"
 )
-OURS_LABEL = f"iegn.graph.ollivier_ricci(G, idleness={ALPHA}) (exact, one process)"
+OURS_LABEL = f"iegn.graph.ollivier_ricci(G, idleness={ALPHA}) (exact, one thread)"
 OURS_FLOW_LABEL = f"iegn.graph.ricci_flow(G, iterations={FLOW_ITERATIONS}, step=1.0, idleness={ALPHA})"
 
 
@@ -299,12 +300,12 @@ def orc_case(case: str, G: Any, graph_file: Path, peer: Peer, *, repeat: int, ta
     err = compare(case, dict(ours_k.items()), ref["values"])
     t_ours, t_peer = rounds(lambda: ig.ollivier_ricci(G, idleness=ALPHA, workers=workers),
                             lambda: peer.request("curvature", **req)["seconds"], repeat=repeat)
-    label = OURS_LABEL if workers == 1 else OURS_LABEL.replace(") (exact, one process)",
+    label = OURS_LABEL if workers == 1 else OURS_LABEL.replace(") (exact, one thread)",
                                                                f", workers={workers}) (exact)")
     return _row(case, t_ours, t_peer, ours_label=label, peer_label=PEER_LABEL, target=target,
                 params={**params, "workers": workers},
                 note=(note + "; " if note else "") + f"all {len(ref['values'])} edges agree, max |diff| {err:.1e}; "
-                f"peer uses {PROC} processes, ours {workers}")
+                f"peer uses {PROC} processes, ours {workers} thread{'s' if workers > 1 else ''}")
 
 
 def flow_case(case: str, G: Any, graph_file: Path, peer: Peer, *, repeat: int,
@@ -335,7 +336,7 @@ def flow_case(case: str, G: Any, graph_file: Path, peer: Peer, *, repeat: int,
                 params={**params, "workers": workers},
                 note=f"all {len(ref['values'])} flowed weights and final curvatures agree (max |diff| {err_w:.1e}, "
                 f"{err_k:.1e}); 10 steps, 11 curvature evaluations each; first round = the check call, no warm-up; "
-                f"peer uses {PROC} processes, ours {workers}")
+                f"peer uses {PROC} processes, ours {workers} thread{'s' if workers > 1 else ''}")
 
 
 def community_case(case: str, G: Any, truth: dict[Any, Any], graph_file: Path, peer: Peer, *,
