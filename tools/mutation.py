@@ -64,16 +64,20 @@ MODULES: dict[str, Module] = {
     "consensus": Module(("iegn/numeric/_consensus.py",), ("tests/test_consensus.py", "tests/test_consensus_laws.py")),
     # _transport.py is not mutated: its loop is compiled by Numba, which cannot compile mutmut's
     # trampolines; its evidence is the rational oracle, POT, and the certificate law (test_transport)
-    "curvature": Module(("iegn/graph/_curvature.py", "iegn/graph/_engine.py"),
-                        ("tests/test_curvature.py", "tests/test_transport.py")),
+    # Only tests/test_curvature.py: mutmut 3.8.1's in-process stats run fails when
+    # tests/test_transport.py or tests/test_flow.py is selected too, though both pass under
+    # pytest (alone, test_transport.py fails there only in its thread test; the cause is not
+    # established). Their laws of the engine are therefore not counted in this score.
+    "curvature": Module(("iegn/graph/_curvature.py", "iegn/graph/_engine.py"), ("tests/test_curvature.py",)),
     "kernels": Module(
         ("iegn/kernels/_codegen.py", "iegn/kernels/_registry.py", "iegn/kernels/_generated_numpy.py"),
-        ("tests/test_kernels.py",),
+        ("tests/test_kernels.py", "tests/test_kernel_codegen.py", "tests/test_kernel_boundaries.py"),
         deselect=(("tests/test_kernels.py::test_committed_modules_are_what_the_generator_writes",
                    "compares the text of _generated_numpy.py, which mutmut rewrites with its "
                    "trampolines, so it fails on the unmutated copy too"),),
     ),
-    "lagrangian": Module(("iegn/symbolic/_lagrangian.py",), ("tests/test_lagrangian.py",)),
+    "lagrangian": Module(("iegn/symbolic/_lagrangian.py",),
+                         ("tests/test_lagrangian.py", "tests/test_mechanics.py", "tests/test_lagrangian_laws.py")),
 }
 
 #: mutmut's exit-code classes (mutmut.stats.status_by_exit_code), folded into the table's columns.
