@@ -70,7 +70,7 @@ def test_module_source_refuses_what_is_not_a_sequence_of_specs(bad):
 
 
 def test_module_source_refuses_an_unknown_backend():
-    with pytest.raises(InvalidArgumentError, match="'torch'"):
+    with pytest.raises(InvalidArgumentError, match="backend='torch'"):
         module_source(_specs(), "torch")
 
 
