@@ -33,4 +33,10 @@ def test_proof_asserts_what_it_claims(path: Path):
 
 @pytest.mark.parametrize("path", PROOFS, ids=[p.name for p in PROOFS])
 def test_proof_executes(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    execute(path, tmp_path, monkeypatch)
+    """Every code cell ran, top to bottom (``execute`` fails on any error output), so every
+    assert in the proof held."""
+    notebook = execute(path, tmp_path, monkeypatch)
+    cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    counts = [cell.get("execution_count") for cell in cells]
+    assert counts == list(range(1, len(cells) + 1)), f"{path.name}: cells ran as {counts}"
+    assert any(has_assert(cell.source) for cell in cells), f"{path.name}: no code cell asserts anything"
