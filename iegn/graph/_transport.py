@@ -78,6 +78,18 @@ def _kept(masses, start, count, index, values, where):  # pragma: no cover - com
 
 
 @njit(cache=True, nogil=True)
+def _open_problem(e, ma, mb, a_off, b_off, rows, sup, rmap, cols, dem, cmap):  # pragma: no cover - compiled
+    """Problem ``e``'s offsets and sizes, and its rows and columns that carry mass (see _kept):
+    ``(a0, b0, nb, k, m, total_a, total_b)``."""
+    a0 = a_off[e]
+    b0 = b_off[e]
+    nb = b_off[e + 1] - b0
+    k, total_a = _kept(ma, a0, a_off[e + 1] - a0, rows, sup, rmap)
+    m, total_b = _kept(mb, b0, nb, cols, dem, cmap)
+    return a0, b0, nb, k, m, total_a, total_b
+
+
+@njit(cache=True, nogil=True)
 def _gather_costs(flat, p0, nb, rows, k, cols, m, cost, flow):  # pragma: no cover - compiled
     """The kept rows x columns of one problem's costs into ``cost``, ``flow`` zeroed; max cost."""
     cmax = 0.0
@@ -114,13 +126,7 @@ def _solve_batch(ma, mb, flat, a_off, b_off, p_off, todo, out, status):  # pragm
     inf = np.inf
     for t in range(todo.size):
         e = todo[t]
-        a0 = a_off[e]
-        b0 = b_off[e]
-        na = a_off[e + 1] - a0
-        nb = b_off[e + 1] - b0
-        # the rows and columns that carry mass
-        k, _ = _kept(ma, a0, na, rows, sup, rmap)
-        m, _ = _kept(mb, b0, nb, cols, dem, cmap)
+        a0, b0, nb, k, m, _, _ = _open_problem(e, ma, mb, a_off, b_off, rows, sup, rmap, cols, dem, cmap)
         if k == 0 or m == 0:
             out[t] = 0.0
             status[t] = 0
@@ -360,12 +366,8 @@ def _simplex_batch(ma, mb, flat, a_off, b_off, p_off, todo, out, status, basis, 
     seq_j = np.empty(nv, np.int64)
     for t in range(todo.size):
         e = todo[t]
-        a0 = a_off[e]
-        b0 = b_off[e]
-        na = a_off[e + 1] - a0
-        nb = b_off[e + 1] - b0
-        k, total_a = _kept(ma, a0, na, rows, sup, rmap)
-        m, total_b = _kept(mb, b0, nb, cols, dem, cmap)
+        a0, b0, nb, k, m, total_a, total_b = _open_problem(e, ma, mb, a_off, b_off, rows, sup, rmap, cols, dem,
+                                                           cmap)
         if k == 0 or m == 0:
             out[t] = 0.0
             status[t] = 0
