@@ -7,7 +7,8 @@ Oracles, none of them the code under test:
   bound, Kantorovich duality making the two meet);
 * an exact optimal-transport solver written here: successive shortest paths (Bellman-Ford on the
   residual network) in :class:`fractions.Fraction` arithmetic, with distances from NetworkX's own
-  BFS / Dijkstra. It shares nothing with the library's HiGHS LP and rational certificate.
+  BFS / Dijkstra. It shares no code with the library's exact mode (a primal-dual method with
+  Edmonds–Karp flows and integer potentials), only the problem it solves.
 
 Notation: ``kappa_a(x, y) = 1 - W1(m_x^a, m_y^a) / d(x, y)`` with idleness ``a``; ``d_x`` the
 degree; ``#(x, y)`` the number of triangles on the edge ``xy``; ``D = max(d_x, d_y)``.
@@ -288,6 +289,17 @@ def test_exact_mode_equals_the_independent_transport_oracle(G, alpha):
     for e in G.edges:
         assert exact[e] == expected[e], e
         assert_close(floats[e], float(expected[e]), rtol=0, atol=LP_ATOL, why=LP_WHY)
+
+
+@settings(max_examples=max(10, settings().max_examples // 2))  # one exact solve per edge, plus the oracle
+@given(connected_graphs(2, 6), st.integers(0, 2**62 - 1), st.integers(1, 62))
+def test_exact_mode_with_huge_denominators_equals_the_oracle(G, numerator, bits):
+    """Idleness fractions with denominators up to 2^62 (a float's exact binary value has
+    denominators near 2^54): the certificate never rounds a float plan, so it still holds."""
+    alpha = Q(numerator % 2**bits, 2**bits)
+    expected = oracle_ollivier(G, alpha)
+    exact = ollivier_ricci(G, idleness=alpha, exact=True)
+    assert all(exact[e] == expected[e] for e in G.edges)
 
 
 @given(connected_graphs(2, 8), idleness_values)

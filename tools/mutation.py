@@ -5,11 +5,13 @@ folder (the tool rewrites source files, so it never runs in the working tree), w
 ``[tool.mutmut]`` table scoped to that module and its tests into the copy's ``pyproject.toml``,
 runs ``mutmut run`` there and prints one row per module::
 
-    module       mutants  killed  survived  timeout  no tests  score   wall s
+    module  mutants  tested  killed  survived  timeout  crashed  no tests  other  score %  wall s
 
-A mutant is *detected* when the tests fail (killed) or exceed mutmut's time limit (timeout:
-the mutation made a loop run away, which a test that bounds its time would also report). The
-score is ``(killed + timeout) / mutants``; a mutant no selected test reaches ("no tests")
+A mutant is *detected* when the tests fail (killed), exceed mutmut's time limit (timeout:
+the mutation made a loop run away, which a test that bounds its time would also report) or
+crash the test process (crashed: mutmut's "segfault", a mutant that hands corrupt arrays to
+compiled code; the test run fails). The score is ``(killed + timeout + crashed) / tested``;
+a mutant no selected test reaches ("no tests")
 counts as not detected. Surviving mutants are listed after the table with their names, which
 ``mutmut show NAME`` (run inside a copy kept with ``--keep``) turns into a diff.
 
@@ -68,7 +70,7 @@ MODULES: dict[str, Module] = {
     # trampolines; its evidence is the rational oracle, POT, and the certificate law (test_transport)
     "curvature": Module(
         ("iegn/graph/_curvature.py", "iegn/graph/_engine.py"),
-        ("tests/test_curvature.py", "tests/test_transport.py", "tests/test_flow.py"),
+        ("tests/test_curvature.py", "tests/test_curvature_engine.py", "tests/test_transport.py", "tests/test_flow.py"),
         deselect=(("tests/test_transport.py::test_threads_give_bit_identical_results",
                    "runs the engine in worker threads, which mutmut's stats run does not follow"),),
         keyword=("not cli", "the CLI tests start `python -m iegn.cli` in a temporary folder; under "
@@ -87,7 +89,9 @@ MODULES: dict[str, Module] = {
 }
 
 #: mutmut's exit-code classes (mutmut.stats.status_by_exit_code), folded into the table's columns.
-DETECTED = ("killed", "timeout", "caught by type check")
+#: "segfault" is detected: the mutant handed corrupt arrays to compiled code and the test
+#: process died, so the test run fails just as it does for a killed mutant; it has its own column.
+DETECTED = ("killed", "timeout", "caught by type check", "segfault")
 
 
 @dataclass
@@ -227,13 +231,14 @@ def run_module(name: str, *, sample: int | None, seed: int, max_children: int, r
 
 
 def table(results: list[Result]) -> str:
-    head = ("module", "mutants", "tested", "killed", "survived", "timeout", "no tests", "other", "score %", "wall s")
+    head = ("module", "mutants", "tested", "killed", "survived", "timeout", "crashed", "no tests", "other",
+            "score %", "wall s")
     rows = [head]
     for r in results:
-        other = r.tested - r.count("killed", "survived", "timeout", "no tests", "caught by type check")
+        other = r.tested - r.count("killed", "survived", "timeout", "segfault", "no tests", "caught by type check")
         rows.append((r.module, str(r.generated), str(r.tested), str(r.count("killed", "caught by type check")),
-                     str(r.count("survived")), str(r.count("timeout")), str(r.count("no tests")), str(other),
-                     f"{r.score:.1f}", f"{r.wall_s:.0f}"))
+                     str(r.count("survived")), str(r.count("timeout")), str(r.count("segfault")),
+                     str(r.count("no tests")), str(other), f"{r.score:.1f}", f"{r.wall_s:.0f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     fmt = lambda row: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))  # noqa: E731
     return "\n".join([fmt(rows[0]), fmt(tuple("-" * w for w in widths)), *map(fmt, rows[1:])])

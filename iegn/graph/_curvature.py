@@ -21,9 +21,10 @@ uniformly when those weights sum to at most :data:`GRC_UNIFORM_BELOW`) so its us
 identical numbers.
 
 :math:`W_1` is computed **exactly**: each edge's transport problem is a small linear program
-solved by the HiGHS dual simplex; with ``exact=True`` the optimum is additionally certified in
-rational arithmetic (primal and dual feasible, equal objectives), and the curvature is returned
-as :class:`fractions.Fraction`.
+solved exactly in compiled loops (see :mod:`._engine`); with ``exact=True`` it is solved in
+rational arithmetic by the primal-dual method and proved optimal (integer potentials dual
+feasible, a plan on their tight cells primal feasible, equal objectives), and the curvature is
+returned as :class:`fractions.Fraction`, for idleness fractions of any denominator.
 
 **Lin–Lu–Yau** :cite:p:`lin2011ricci`: :math:`\kappa_{LLY}(x,y) = \lim_{\alpha\to1}
 \kappa_\alpha(x,y)/(1-\alpha)`. The idleness function :math:`\alpha\mapsto\kappa_\alpha` is
@@ -46,7 +47,6 @@ from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
-from scipy.optimize import linprog
 
 from .._errors import InvalidArgumentError, InvalidGraphError
 from .._validation import check_int, check_option, check_real
@@ -179,55 +179,95 @@ def _exact_measure(G: nx.Graph, x: Any, alpha: Fraction) -> dict[Any, Fraction]:
     return m
 
 
-def _transport(mx: Mapping[Any, Any], my: Mapping[Any, Any], dist: Mapping[Any, Mapping[Any, float]],
-               *, scale: int = 1) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, list[Any], list[Any]]:
-    """W1 between two finite measures by the transportation LP (HiGHS dual simplex).
+def _augment(supply: list[Fraction], demand: list[Fraction], tight: list[list[int]],
+             flow: dict[tuple[int, int], Fraction]) -> tuple[set[int], set[int]]:
+    """Augment ``flow`` (in place) to a maximum flow from the supplies to the demands along the
+    ``tight`` cells (uncapacitated), exactly.
 
-    ``scale`` multiplies both measures before solving (exact mode passes the common
-    denominator, so supplies and demands are integers and the vertex plan is integral); the
-    returned cost and plan are scaled back.
+    Edmonds–Karp: shortest augmenting paths found by BFS, at most O(V E) augmentations
+    whatever the rational capacities :cite:p:`edmonds1972theoretical`. Returns the rows and
+    columns the last search reached from the rows with supply left (empty when all is shipped).
+    """
+    n_i, n_j = len(supply), len(demand)
+    back: list[list[int]] = [[] for _ in range(n_j)]
+    for i, js in enumerate(tight):
+        for j in js:
+            back[j].append(i)
+    out = [sum((f for (i, _), f in flow.items() if i == r), Fraction(0)) for r in range(n_i)]
+    inn = [sum((f for (_, j), f in flow.items() if j == c), Fraction(0)) for c in range(n_j)]
+    while True:
+        # BFS over rows (i) and columns (n_i + j) of the residual network
+        parent: dict[int, int] = {i: -1 for i in range(n_i) if out[i] < supply[i]}
+        queue = list(parent)
+        end = -1
+        for node in queue:
+            if node < n_i:
+                for j in tight[node]:
+                    if n_i + j not in parent:
+                        parent[n_i + j] = node
+                        queue.append(n_i + j)
+                        if inn[j] < demand[j]:
+                            end = n_i + j
+                            break
+                if end >= 0:
+                    break
+            else:
+                for i in back[node - n_i]:
+                    if i not in parent and flow.get((i, node - n_i), 0) > 0:
+                        parent[i] = node
+                        queue.append(i)
+        if end < 0:
+            return {k for k in parent if k < n_i}, {k - n_i for k in parent if k >= n_i}
+        path = [end]
+        while parent[path[-1]] >= 0:
+            path.append(parent[path[-1]])
+        path.reverse()  # row, column, row, ..., column
+        delta = min(supply[path[0]] - out[path[0]], demand[end - n_i] - inn[end - n_i])
+        for k in range(1, len(path) - 1, 2):  # column -> row steps undo flow on (row, column)
+            delta = min(delta, flow[(path[k + 1], path[k] - n_i)])
+        out[path[0]] += delta
+        inn[end - n_i] += delta
+        for k in range(len(path) - 1):
+            u, w = path[k], path[k + 1]
+            cell = (u, w - n_i) if u < n_i else (w, u - n_i)
+            flow[cell] = flow.get(cell, Fraction(0)) + (delta if u < n_i else -delta)
+
+
+def _exact_w1(mx: Mapping[Any, Fraction], my: Mapping[Any, Fraction], dist: Mapping[Any, Mapping[Any, float]]) -> Fraction:
+    r"""W1 between two rational measures with integer costs, exactly, with its proof.
+
+    The primal-dual (Hungarian) method :cite:p:`ahuja1993network` in
+    :class:`~fractions.Fraction` arithmetic: integer potentials :math:`u_i + v_j \le C_{ij}`;
+    a maximum flow along the tight cells :math:`u_i + v_j = C_{ij}`; while supply is left,
+    the rows and columns reached by the last search raise :math:`u` and lower :math:`v` by the
+    least reduced cost leaving them (an integer >= 1, so the dual value grows and the loop
+    ends). At the end the plan is primal feasible, the potentials dual feasible, and the two
+    objectives are checked equal: LP duality proves the value optimal. No float is involved,
+    so the masses' denominators may be any size.
     """
     sx = [a for a, w in mx.items() if w > 0]
     sy = [b for b, w in my.items() if w > 0]
-    a = np.array([float(mx[s] * scale) for s in sx])
-    b = np.array([float(my[s] * scale) for s in sy])
-    C = np.array([[dist[s][t] for t in sy] for s in sx], dtype=np.float64)
-    nx_, ny_ = len(sx), len(sy)
-    # equality constraints: row sums = a, column sums = b (one is redundant; HiGHS copes)
-    A = np.zeros((nx_ + ny_, nx_ * ny_))
-    for i in range(nx_):
-        A[i, i * ny_:(i + 1) * ny_] = 1.0
-    for j in range(ny_):
-        A[nx_ + j, j::ny_] = 1.0
-    res = linprog(C.ravel(), A_eq=A, b_eq=np.concatenate([a, b]), bounds=(0, None), method="highs-ds")
-    if res.status != 0:  # pragma: no cover - a transportation problem is always feasible and bounded
-        raise RuntimeError(f"transport LP failed: {res.message}")
-    duals = res.eqlin.marginals
-    return float(res.fun) / scale, res.x.reshape(nx_, ny_) / scale, C, duals, sx, sy
-
-
-def _certify(mx: Mapping[Any, Fraction], my: Mapping[Any, Fraction], plan: np.ndarray, duals: np.ndarray,
-             C: np.ndarray, sx: list[Any], sy: list[Any]) -> Fraction:
-    r"""Turn the LP solution into rationals and prove it optimal exactly (LP duality).
-
-    A vertex of a transportation polytope with supplies in :math:`\frac1D\mathbb Z` has
-    entries in :math:`\frac1D\mathbb Z` (total unimodularity), so the plan is rounded to that
-    grid; with integer costs, the duals of a basis are integers once :math:`u_0 = 0`. Both are
-    then checked in rational arithmetic: primal and dual feasibility and equal objectives.
-    """
-    den = math.lcm(*(q.denominator for q in (*mx.values(), *my.values())))
-    P = [[Fraction(round(plan[i, j] * den), den) for j in range(len(sy))] for i in range(len(sx))]
-    Cq = [[Fraction(int(round(C[i, j]))) for j in range(len(sy))] for i in range(len(sx))]
-    shift = float(duals[0])
-    u = [Fraction(round(float(duals[i]) - shift)) for i in range(len(sx))]
-    v = [Fraction(round(float(duals[len(sx) + j]) + shift)) for j in range(len(sy))]
-    ok = all(p >= 0 for row in P for p in row)
-    ok &= all(sum(P[i]) == mx[sx[i]] for i in range(len(sx)))
-    ok &= all(sum(P[i][j] for i in range(len(sx))) == my[sy[j]] for j in range(len(sy)))
-    ok &= all(u[i] + v[j] <= Cq[i][j] for i in range(len(sx)) for j in range(len(sy)))
-    primal = sum(P[i][j] * Cq[i][j] for i in range(len(sx)) for j in range(len(sy)))
-    dual = sum(u[i] * mx[sx[i]] for i in range(len(sx))) + sum(v[j] * my[sy[j]] for j in range(len(sy)))
-    if not (ok and primal == dual):
+    C = [[int(dist[s][t]) for t in sy] for s in sx]
+    supply = [Fraction(mx[s]) for s in sx]
+    demand = [Fraction(my[t]) for t in sy]
+    n_i, n_j = len(sx), len(sy)
+    u = [min(row) for row in C]
+    v = [min(C[i][j] - u[i] for i in range(n_i)) for j in range(n_j)]
+    flow: dict[tuple[int, int], Fraction] = {}
+    while True:
+        tight = [[j for j in range(n_j) if u[i] + v[j] == C[i][j]] for i in range(n_i)]
+        rows, cols = _augment(supply, demand, tight, flow)
+        if not rows:
+            break
+        delta = min(C[i][j] - u[i] - v[j] for i in rows for j in range(n_j) if j not in cols)
+        for i in rows:
+            u[i] += delta
+        for j in cols:
+            v[j] -= delta
+    primal = sum((f * C[i][j] for (i, j), f in flow.items()), Fraction(0))
+    dual = sum(u[i] * supply[i] for i in range(n_i)) + sum(v[j] * demand[j] for j in range(n_j))
+    feasible = all(u[i] + v[j] <= C[i][j] for i in range(n_i) for j in range(n_j))
+    if not (feasible and primal == dual and all(f >= 0 for f in flow.values())):  # pragma: no cover
         raise RuntimeError("could not certify the transport optimum in rational arithmetic")
     return primal
 
@@ -317,12 +357,8 @@ def ollivier_ricci(
     for x, y in G.edges:
         mx = _exact_measure(G, x, alpha_q)
         my = _exact_measure(G, y, alpha_q)
-        dist = _local_distances(G, set(mx), set(my), weight)
-        d_xy = dist[x][y]
-        den = math.lcm(*(q.denominator for q in (*mx.values(), *my.values())))
-        _, plan, C, duals, sx, sy = _transport(mx, my, dist, scale=den)
-        w1q = _certify(mx, my, plan, duals, C, sx, sy)
-        values[(x, y)] = 1 - w1q / Fraction(int(round(d_xy)))
+        dist = _local_distances(G, set(mx), set(my))
+        values[(x, y)] = 1 - _exact_w1(mx, my, dist)  # d(x, y) = 1
     return CurvatureResult("ollivier", values, alpha, weight, None)
 
 
@@ -365,32 +401,29 @@ def _edge_len(length: dict[Edge, float], a: Any, b: Any) -> float:
     return length[(a, b)] if (a, b) in length else length[(b, a)]
 
 
-def _local_distances(G: nx.Graph, sx: set[Any], sy: set[Any], weight: str | None) -> dict[Any, dict[Any, float]]:
-    """Shortest-path distances from each source in ``sx`` to each target in ``sy``."""
+def _local_distances(G: nx.Graph, sx: set[Any], sy: set[Any]) -> dict[Any, dict[Any, float]]:
+    """Hop distances from each source in ``sx`` to each target in ``sy`` (exact mode, which is
+    unweighted only): a BFS from each source up to its farthest target, at most 3 hops between
+    the closed neighbourhoods of an edge."""
     out: dict[Any, dict[Any, float]] = {}
     targets = set(sy)
     for s in sx:
-        if weight is None:
-            # BFS up to the farthest target (<= 3 hops between closed neighbourhoods of an edge)
-            seen = {s: 0}
-            frontier = [s]
-            depth = 0
-            found = {t for t in targets if t in seen}
-            while frontier and len(found) < len(targets):
-                depth += 1
-                nxt = []
-                for a in frontier:
-                    for b in G[a]:
-                        if b not in seen:
-                            seen[b] = depth
-                            nxt.append(b)
-                            if b in targets:
-                                found.add(b)
-                frontier = nxt
-            out[s] = {t: float(seen[t]) for t in targets}
-        else:
-            lengths = nx.single_source_dijkstra_path_length(G, s, weight=weight)
-            out[s] = {t: float(lengths[t]) for t in targets}
+        seen = {s: 0}
+        frontier = [s]
+        depth = 0
+        found = {t for t in targets if t in seen}
+        while frontier and len(found) < len(targets):
+            depth += 1
+            nxt = []
+            for a in frontier:
+                for b in G[a]:
+                    if b not in seen:
+                        seen[b] = depth
+                        nxt.append(b)
+                        if b in targets:
+                            found.add(b)
+            frontier = nxt
+        out[s] = {t: float(seen[t]) for t in targets}
     return out
 
 

@@ -64,12 +64,22 @@ MASS_FLOOR = 1e-12
 GRC_UNIFORM_BELOW = 1e-7
 
 
+#: The modules compiled by Numba (:func:`_compiled` loads them).
+COMPILED_MODULES = ("_transport", "_paths")
+
+
 def _compiled(name: str) -> Any:
     """The compiled module ``._transport`` or ``._paths`` (imports Numba on first use), or
     ``None`` where Numba is missing or broken: the engine then uses POT's network simplex and
-    SciPy's Dijkstra, never a wrong answer."""
+    SciPy's Dijkstra, never a wrong answer.
+
+    Any other name is a programming error and raises: a misspelt name must not quietly send
+    the engine down its slow fallback.
+    """
     import importlib
 
+    if name not in COMPILED_MODULES:
+        raise ValueError(f"no compiled module named {name!r}; expected one of {COMPILED_MODULES}")
     try:
         return importlib.import_module(f"iegn.graph.{name}")
     except Exception:  # pragma: no cover - exercised only without Numba
