@@ -25,6 +25,9 @@ from .numeric import kl_divergence as kl_divergence
 from .numeric import log_partition as log_partition
 from .numeric import shannon_entropy as shannon_entropy
 from ._lazy import lazy_getattr as _lazy_getattr
+from .kernels._jax import prefer_x64 as _prefer_x64
+
+_prefer_x64()  # JAX arrays made after `import iegn` are float64 (JAX itself is not imported here)
 
 _LAZY = {"derive_stability": ".symbolic", "derive_euler_lagrange": ".symbolic", "derive_gibbs": ".symbolic"}  # SymPy is imported only when asked for
 __getattr__ = _lazy_getattr(__name__, globals(), _LAZY)

@@ -293,6 +293,11 @@ API_ROWS = [
     _p(lambda: nm.NormalFormGame(None), IA, "payoffs=None must be a sequence of arrays", "game-none"),
     _p(lambda: nm.quantal_response_equilibrium(np.eye(2), 1.0), IA, "must be a NormalFormGame", "qre-not-a-game"),
     _p(lambda: nm.quantal_response_equilibrium(COORD, 1.0, tol=NAN), IA, "tol=nan must be finite", "qre-tol-nan"),
+    # the default step 1/(1 + rho^2) rounds to 0: the temperature is named, not a step=0.0 never passed
+    _p(lambda: nm.quantal_response_equilibrium(COORD, 1e-300), IA, "temperature=1e-300 is too small for the default step",
+       "qre-temperature-too-small-for-the-default-step"),
+    _p(lambda: nm.quantal_response_equilibrium(COORD, 5e-324), IA, "temperature=5e-324 is too small for the default step",
+       "qre-subnormal-temperature"),
     _p(lambda: nm.logit_dynamics(COORD, [[0.2, 0.2], [0.5, 0.5]], temperature=1.0), IA, "x0[0] sums to 0.4",
        "logit-x0-off-simplex"),
     _p(lambda: nm.nash_gap(COORD, None), IA, "strategies=None must be a sequence", "nash_gap-none"),

@@ -311,3 +311,48 @@ def test_a_fresh_process_without_jax_enable_x64_gets_float64(first):
     assert out["entropy"][0] == "float64"
     expected = -(1 - 2.0**-33) * math.log1p(-(2.0**-33)) - 2.0**-33 * math.log(2.0**-33)
     assert_close(out["entropy"][1], expected, rtol=1e-13, why="as test_shannon_entropy_on_jax_arrays_is_float64")
+
+
+_ORDER = {
+    # JAX imported after iegn: x64 comes from JAX_ENABLE_X64, set by `import iegn`
+    "iegn-then-jax": "import iegn\nimport jax.numpy as jnp\n",
+    # JAX imported first: `import iegn` switches the flag on
+    "jax-then-iegn": "import jax.numpy as jnp\nimport iegn\n",
+}
+
+
+@pytest.mark.parametrize("order", sorted(_ORDER))
+def test_arrays_made_after_import_iegn_are_float64_whatever_the_import_order(order):
+    """The user's own ``jnp.asarray`` after ``import iegn`` is float64 before any iegn call:
+    KL(p || u) with p = (1 - 2^-30, 2^-30) keeps the 2^-30 that float32 rounds away (float32
+    gives exactly log 2)."""
+    env = {k: v for k, v in os.environ.items() if k != "JAX_ENABLE_X64"}
+    env.setdefault("JAX_PLATFORMS", "cpu")
+    code = _ORDER[order] + (
+        "import json\np = jnp.asarray([1.0 - 2.0**-30, 2.0**-30])\n"
+        "print(json.dumps([str(p.dtype), float(iegn.kl_divergence(p, jnp.asarray([0.5, 0.5])))]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    dtype, kl = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert dtype == "float64"
+    t = TINY
+    expected = (1 - t) * (math.log(2) + math.log1p(-t)) + t * (math.log(2) + math.log(t))  # = log 2 - 2e-8
+    assert abs(expected - math.log(2)) > 1e-8  # what float32 would lose
+    assert_close(kl, expected, rtol=1e-14, why="a sum of two float64 terms of size <= 1: a few ulps")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16", "float16"])
+def test_narrow_float_jax_arrays_are_refused_by_name(dtype):
+    """An array already rounded to fewer bits is refused, never silently widened."""
+    from iegn import InvalidArgumentError
+    from iegn.graph import laplacian_matrix as _  # noqa: F401  (the graph layer imports fine)
+    from iegn.numeric import as_laplacian
+
+    p = jnp.asarray([0.5, 0.5], dtype=getattr(jnp, dtype))
+    with pytest.raises(InvalidArgumentError, match=rf"^p is a JAX array of dtype {dtype}"):
+        shannon_entropy(p)
+    with pytest.raises(InvalidArgumentError, match=rf"^energies is a JAX array of dtype {dtype}"):
+        boltzmann(jnp.asarray([0.0, 1.0], dtype=getattr(jnp, dtype)), 1.0)
+    L = jnp.asarray([[1.0, -1.0], [-1.0, 1.0]], dtype=getattr(jnp, dtype))
+    with pytest.raises(InvalidArgumentError, match=rf"^laplacian is a JAX array of dtype {dtype}"):
+        as_laplacian(L)

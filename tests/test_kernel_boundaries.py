@@ -47,11 +47,6 @@ BACKENDS = ["numpy", "jax"]
 
 # Fixed: NumPy's boltzmann_weight overflowed in -(E - E_min)/lam although the weight is exactly 0
 # (e.g. boltzmann([-1e308, 1e308], 1.0)); its KernelSpec now sets overflow_to_limit=True.
-JAX_SUBNORMAL_TEMPERATURE = pytest.mark.xfail(
-    strict=False,  # depends on XLA's CPU flush-to-zero; a platform keeping subnormals would pass
-    reason="library defect: jax boltzmann_weight(0, 0, 5e-324) is NaN (0/lam with lam flushed to 0), "
-           "so boltzmann(jnp.asarray([0.0, 1.0]), 5e-324) returns [nan, nan]; the limit is [1, 0]",
-)
 JAX_SUBNORMAL_Q = pytest.mark.xfail(
     strict=False,  # depends on XLA's CPU flush-to-zero
     reason="platform/library defect: jax kl_term(1.0, 5e-324) is +inf (q flushed to 0 takes the "
@@ -183,7 +178,8 @@ def test_boltzmann_weight_is_zero_when_an_intermediate_overflows(backend, e, e_m
     assert _call("boltzmann_weight", backend, e, e_min, lam) == 0.0
 
 
-@pytest.mark.parametrize("backend", ["numpy", pytest.param("jax", marks=JAX_SUBNORMAL_TEMPERATURE)])
+# was a defect on JAX (0/lam with lam flushed to 0 gave NaN); the ground state is now its own branch
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_boltzmann_weight_at_a_subnormal_temperature_on_the_ground_state(backend):
     assert _call("boltzmann_weight", backend, 0.0, 0.0, SUB) == 1.0
 
@@ -314,8 +310,24 @@ def test_log_partition_with_an_overflowing_energy_gap(backend):
 
 @pytest.mark.parametrize("backend", [
     "numpy",  # was a defect (overflow in (E - E_min)/lam); the kernel now evaluates with over="ignore"
-    pytest.param("jax", marks=JAX_SUBNORMAL_TEMPERATURE),
+    "jax",  # was a defect (NaN from 0/lam, lam flushed to 0); the ground state is now its own branch
 ])
 def test_boltzmann_at_the_smallest_positive_temperature(backend):
     p = np.asarray(boltzmann(_arr(backend, [0.0, 1.0]), SUB))
     assert p.tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("energies", "expected_p", "expected_log_z"), [
+    ([0.0, 1.0], [1.0, 0.0], 0.0),  # log Z -> -E_min/lam = 0
+    ([2.0, 2.0, 3.0], [0.5, 0.5, 0.0], -math.inf),  # -2/lam overflows to -inf (the limit)
+    ([-1.0, 0.0], [1.0, 0.0], math.inf),  # +1/lam overflows to +inf (the limit)
+])
+def test_thermo_at_the_smallest_positive_temperature(backend, energies, expected_p, expected_log_z):
+    """lam = 5e-324 (the coldest float64 temperature): p* puts all mass uniformly on the ground
+    states (the lam -> 0+ limit) and log Z = -E_min/lam + log(#ground states), on both backends."""
+    p = np.asarray(boltzmann(_arr(backend, energies), SUB))
+    assert p.tolist() == expected_p
+    with np.errstate(over="ignore", divide="ignore"):  # -E_min/lam legitimately overflows to the limit
+        log_z = float(log_partition(_arr(backend, energies), SUB))
+    assert log_z == expected_log_z

@@ -110,3 +110,32 @@ def test_check_simplex_names_the_entry_and_honours_its_tolerance():
 def test_messages_start_with_the_bad_value(call, message):
     with pytest.raises(InvalidArgumentError, match=message):
         call()
+
+
+def test_two_array_functions_broadcast_their_batch_axes():
+    """Leading axes broadcast as in NumPy: a batch of distributions against one reference or one
+    energy vector, and one distribution against a batch of energies, equal the row-by-row values
+    (the same float operations on the same numbers: exactly equal)."""
+    P = np.array([[0.5, 0.5, 0.0], [0.2, 0.3, 0.5], [1.0, 0.0, 0.0]])
+    q = np.array([0.25, 0.25, 0.5])
+    E = np.array([0.0, 1.0, 3.0])
+    Es = np.array([[0.0, 1.0, 3.0], [2.0, -1.0, 0.5]])
+    assert kl_divergence(P, q).tolist() == [kl_divergence(p, q) for p in P]
+    assert kl_divergence(q, P).tolist() == [kl_divergence(q, p) for p in P]
+    assert free_energy(P, E, 0.7).tolist() == [free_energy(p, E, 0.7) for p in P]
+    assert free_energy(q, Es, 0.7).tolist() == [free_energy(q, e, 0.7) for e in Es]
+    # (2, 1, 3) against (3, 3): the batch is (2, 3)
+    grid = free_energy(np.stack([P, P])[:, :1, :].repeat(1, axis=1), np.stack([E, E, E]), 0.7)
+    assert grid.shape == (2, 3)
+    # KL(p || q) >= 0 with equality iff p = q, on every row of a broadcast batch
+    d = kl_divergence(np.stack([q, P[1]]), q)
+    assert d[0] == 0.0 and d[1] > 0
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    (np.full(2, 0.5), np.ones(1)),  # a state axis of 1 would broadcast to 2 states: refused
+    (np.full((3, 2), 0.5), np.full((2, 2), 0.5)),  # batch axes 3 and 2 do not broadcast
+])
+def test_state_axes_must_agree_and_batch_axes_broadcast(a, b):
+    with pytest.raises(InvalidArgumentError, match=r"^shapes do not match: p .* must be equal"):
+        kl_divergence(a, b)

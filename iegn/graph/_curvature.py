@@ -161,7 +161,8 @@ def _measure(G: nx.Graph, x: Any, alpha: float, weight: str | None, measure: str
     elif measure == "inverse-length":
         raw = [1.0 / length.get((x, z), length.get((z, x), 1.0)) for z in nbrs]
     else:  # "grc": GraphRicciCurvature 0.6.1, exp_power=2, base=e, and its fallback rule
-        raw = [math.exp(-length.get((x, z), length.get((z, x), 1.0)) ** 2) for z in nbrs]
+        # w * w, not w ** 2: a product overflows to inf (e^{-inf} = 0, the limit) where ** raises
+        raw = [math.exp(-(w * w)) for w in (length.get((x, z), length.get((z, x), 1.0)) for z in nbrs)]
         if sum(raw) <= GRC_UNIFORM_BELOW:
             raw = [1.0] * len(nbrs)
     total = sum(raw)

@@ -25,6 +25,7 @@ Work per evaluation:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Sequence
 from typing import Any
 
@@ -198,7 +199,8 @@ class OllivierEngine:
         elif measure == "inverse-length":
             raw = 1.0 / lengths[self.adj_eid]
         else:  # "grc": exp(-w^2), and uniform where those sum to at most GRC_UNIFORM_BELOW
-            raw = np.exp(-lengths[self.adj_eid] ** 2)
+            with np.errstate(over="ignore"):  # w^2 = inf gives e^{-inf} = 0, the exact limit
+                raw = np.exp(-lengths[self.adj_eid] ** 2)
             low = np.bincount(self.adj_src, weights=raw, minlength=self.n) <= GRC_UNIFORM_BELOW
             raw = np.where(low[self.adj_src], 1.0, raw)
         total = np.bincount(self.adj_src, weights=raw, minlength=self.n)
@@ -410,11 +412,17 @@ class OllivierEngine:
         if lengths is not None:
             from scipy.sparse import csr_array
 
-            w = lengths[self.adj_eid]
+            # kappa = 1 - W1/d is invariant under scaling every length, so distances and costs
+            # are taken of the lengths scaled by a power of two (exact) to put the longest in
+            # [1/2, 1): sums of a few lengths cannot overflow, and the transport solvers'
+            # tolerances, relative to costs of order 1, hold for lengths of any magnitude. The
+            # measures above keep the given lengths (the "grc" weights are not scale invariant).
+            scaled = np.ldexp(lengths, -math.frexp(float(lengths.max()))[1]) if lengths.size else lengths
+            w = scaled[self.adj_eid]
             graph = csr_array((w, self.adj_dst, self.adj_ptr), shape=(self.n, self.n))
             farthest = np.zeros(self.n)
             np.maximum.at(farthest, self.adj_src, w)
-            reach = farthest[self.eu] + lengths + farthest[self.ev]
+            reach = farthest[self.eu] + scaled + farthest[self.ev]
         for chunk in self._chunks:
             rows, cols = self._gather(chunk)
             if graph is None:

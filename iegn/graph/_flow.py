@@ -15,6 +15,7 @@ the total length. A step is admissible when every new weight stays positive, i.e
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -162,6 +163,9 @@ def ricci_flow(
                                        f"{vals[worst]:.6g}, so its weight would become <= 0 "
                                        "(need step * curvature < 1)")
         new = lengths * (1.0 - eta * vals)
+        # scaled by a power of two first (exact; the normalisation removes any scale), so that
+        # the sum cannot overflow
+        new = np.ldexp(new, -math.frexp(float(new.max()))[1])
         lengths = new * (len(new) / new.sum())
         if history is not None:
             history.append(lengths)

@@ -93,7 +93,16 @@ def laplacian_matrix(
     check_option("format", format, ("csr", "dense"))
     check_graph(G, weight=weight, require_edges=False)
     A = nx.to_scipy_sparse_array(G, nodelist=list(G), weight=weight, dtype=np.float64, format="csr")
-    L = sps.csr_array(sps.diags_array(np.asarray(A.sum(axis=1)).ravel()) - A)
+    with np.errstate(over="ignore"):  # checked next: an overflowing degree is refused by name
+        degree = np.asarray(A.sum(axis=1)).ravel()
+        too_big = ~np.isfinite(2.0 * degree)  # mu_max <= 2 max degree must be a float64 too
+    if too_big.any():
+        node = list(G)[int(np.flatnonzero(too_big)[0])]
+        raise InvalidGraphError(
+            f"node {node!r} has weighted degree {float(degree[too_big][0])!r}: the Laplacian's largest "
+            f"eigenvalue (up to twice the largest degree) would overflow float64; rescale the {weight!r} "
+            "weights (the spectrum scales with them)")
+    L = sps.csr_array(sps.diags_array(degree) - A)
     return L.toarray() if format == "dense" else L
 
 

@@ -38,13 +38,14 @@ def convergence_factor(alpha, mu_2, mu_max):
 
 
 def boltzmann_weight(E, E_min, lam):
-    """Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in [0, 1] for E >= E_min."""
-    return jax.numpy.exp(-(E - E_min)/lam)
+    """Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in [0, 1] for E >= E_min; exactly 1 at E = E_min."""
+    return jax.numpy.select([jax.numpy.equal(E, E_min),True], [1,jax.numpy.exp(-(E - E_min)/lam)], default=jax.numpy.nan)
 
 
 def log_partition_shifted(E_min, lam, s):
-    """log Z = -E_min/lam + log s, with s the sum of the shifted weights (s >= 1)."""
-    return -E_min/lam + jax.numpy.log(s)
+    """log Z = -E_min/lam + log s, with s the sum of the shifted weights (s >= 1); log s where E_min = 0."""
+    _x0 = jax.numpy.log(s)
+    return jax.numpy.select([jax.numpy.equal(E_min, 0),True], [_x0,-E_min/lam + _x0], default=jax.numpy.nan)
 
 
 def entropy_term(p):

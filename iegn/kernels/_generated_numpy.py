@@ -35,14 +35,15 @@ def convergence_factor(alpha, mu_2, mu_max):
 
 
 def boltzmann_weight(E, E_min, lam):
-    """Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in [0, 1] for E >= E_min."""
+    """Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in [0, 1] for E >= E_min; exactly 1 at E = E_min."""
     with numpy.errstate(over="ignore"):  # overflow reaches the exact limit
-        return numpy.exp(-(E - E_min)/lam)
+        return numpy.select([numpy.equal(E, E_min),True], [1,numpy.exp(-(E - E_min)/lam)], default=numpy.nan)
 
 
 def log_partition_shifted(E_min, lam, s):
-    """log Z = -E_min/lam + log s, with s the sum of the shifted weights (s >= 1)."""
-    return -E_min/lam + numpy.log(s)
+    """log Z = -E_min/lam + log s, with s the sum of the shifted weights (s >= 1); log s where E_min = 0."""
+    _x0 = numpy.log(s)
+    return numpy.select([numpy.equal(E_min, 0),True], [_x0,-E_min/lam + _x0], default=numpy.nan)
 
 
 def entropy_term(p):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from types import ModuleType
+from typing import Any
 
-from .._errors import IegnError
+from .._errors import IegnError, InvalidArgumentError
 
-__all__ = ["BackendUnavailableError", "import_jax"]
+__all__ = ["BackendUnavailableError", "check_jax_float64", "import_jax", "prefer_x64"]
 
 
 class BackendUnavailableError(IegnError, ImportError):
@@ -30,3 +33,35 @@ def import_jax() -> tuple[ModuleType, ModuleType]:
     import jax.numpy as jnp
 
     return jax, jnp
+
+
+def prefer_x64() -> None:
+    """Make JAX arrays float64 from now on, without importing JAX (run at ``import iegn``).
+
+    If JAX is already imported its ``jax_enable_x64`` flag is switched on now; otherwise the
+    environment variable ``JAX_ENABLE_X64`` is set (unless the caller set it), which JAX reads
+    when it is imported. Either way an array a caller makes with ``jnp.asarray`` after
+    importing iegn is float64, not JAX's float32 default rounded before iegn ever sees it.
+    """
+    jax = sys.modules.get("jax")
+    if jax is not None and hasattr(jax, "config"):
+        jax.config.update("jax_enable_x64", True)
+    else:
+        os.environ.setdefault("JAX_ENABLE_X64", "1")
+
+
+def check_jax_float64(value: Any, name: str) -> None:
+    """Refuse a JAX array of a floating dtype narrower than float64 (float32, bfloat16, ...).
+
+    Such an array was rounded when it was made, typically before x64 was on: widening it would
+    compute in float64 on float32 data, silently. The message names the fix.
+    """
+    if type(value).__module__.split(".")[0] not in {"jax", "jaxlib"}:
+        return
+    dtype = getattr(value, "dtype", None)
+    kind, size = getattr(dtype, "kind", ""), getattr(dtype, "itemsize", 8)
+    if kind in ("f", "V") and size < 8:
+        raise InvalidArgumentError(
+            f"{name} is a JAX array of dtype {dtype}: iegn computes in float64 and will not widen "
+            "data already rounded to fewer bits; make it after `import iegn` (which turns JAX's x64 "
+            "on) or with dtype=jnp.float64")

@@ -24,12 +24,17 @@ __all__ = [
 ]
 
 OnFailure = Literal["raise", "return"]
-#: The iteration is declared divergent once the disagreement grows by this factor; it stops
-#: there, long before float64 overflow, so no inf or NaN ever reaches the result.
+#: The iteration is declared divergent once the disagreement grows by this factor (or passes
+#: :data:`CEILING`); it stops there, before float64 overflow, so no inf or NaN ever reaches the result.
 DIVERGENCE_FACTOR = 1e100
 #: Default absolute stopping level of :func:`consensus_iterate`, in units of
 #: :math:`\varepsilon\sqrt n\,\|x(0)\|_\infty` (``eps`` = float64 machine epsilon).
 ROUNDING_FLOOR = 64 * float(np.finfo(np.float64).eps)
+#: Largest float64.
+FLOAT64_MAX = float(np.finfo(np.float64).max)
+#: No iterate's disagreement, in units of the start's largest entry, exceeds this divided by
+#: the norm of ``I - step L`` (see :func:`consensus_iterate`): its squares stay finite.
+CEILING = 1e150
 
 
 @dataclass(frozen=True)
@@ -229,18 +234,39 @@ def consensus_iterate(
     max_iter = check_int("max_iter", max_iter, minimum=0)
     tol = check_real("tol", tol, lower=0.0, upper=1.0, lower_open=True, upper_open=True)
     x = as_float_vector("x0", x0, size=n)
+    peak = float(np.max(np.abs(x), initial=0.0))
     if atol is None:
-        atol = ROUNDING_FLOOR * math.sqrt(n) * float(np.max(np.abs(x), initial=0.0))
+        atol = ROUNDING_FLOOR * math.sqrt(n) * peak
     else:
         atol = check_real("atol", atol, lower=0.0)
-    W = _iteration_matrix(mat, alpha)  # mat is validated above: no second check
-    if backend == "jax":
-        state, hist = _iterate_jax(W, x, max_iter, tol, atol)
-    else:
-        state, hist = _iterate_numpy(W, x, max_iter, tol, atol)
+    # The iteration is linear and commutes with scaling by a power of two (exactly, in
+    # floating point): it runs on x0 / 2^e with max |x0| / 2^e in [1/2, 1), so that no norm
+    # (a sum of squares) over- or underflows, and the state and history are scaled back.
+    e = math.frexp(peak)[1]
+    xs = np.ldexp(x, -e)
+    d0s = float(np.linalg.norm(xs - xs.mean()))
+    with np.errstate(over="ignore"):  # e < 0 (a tiny start): room is unbounded
+        room = float(np.ldexp(FLOAT64_MAX / 64, -e))  # a disagreement that scales back with room to spare
+    if d0s > room:
+        raise InvalidArgumentError(
+            f"x0 has entries up to {peak!r}: its disagreement ||x0 - mean|| = {d0s:.3g} * 2^{e} is within a "
+            "factor 64 of float64's limit; rescale x0 (consensus is linear: iterate x0 / s and multiply by s)")
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing step is refused next
+        W = _iteration_matrix(mat, alpha)  # mat is validated above: no second check
+        w_norm = float(abs(W).sum(axis=1).max())  # the infinity norm of W, >= 1 (W 1 = 1)
+    if not w_norm <= CEILING:
+        raise InvalidArgumentError(
+            f"step={alpha!r} is far outside any useful range: one step can multiply the disagreement by "
+            f"|I - step L|_inf = {w_norm:.3g} > {CEILING:g} (consensus converges only for 0 < step < 2/mu_max)")
+    # a diverging run stops once its disagreement passes DIVERGENCE_FACTOR d0, or a ceiling below
+    # which one more product by W keeps every square in a norm, and the scaled-back state, finite
+    ceiling = min(CEILING, room) / w_norm
+    iterate = _iterate_jax if backend == "jax" else _iterate_numpy
+    state, hist = iterate(W, xs, max_iter, tol, math.ldexp(atol, -e), ceiling)
+    state, hist = np.ldexp(state, e), np.ldexp(hist, e)
     d0 = hist[0]
     converged = bool(hist[-1] <= max(tol * d0, atol))
-    result = ConsensusResult(state, float(x.mean()), len(hist) - 1, converged, hist, alpha)
+    result = ConsensusResult(state, math.ldexp(float(xs.mean()), e), len(hist) - 1, converged, hist, alpha)
     if not converged and on_failure == "raise":
         grew = hist[-1] > d0
         why = "diverged" if grew else f"did not reach tol={tol} in max_iter={max_iter} steps"
@@ -250,7 +276,8 @@ def consensus_iterate(
     return result
 
 
-def _iterate_numpy(W: Any, x: np.ndarray, max_iter: int, tol: float, atol: float) -> tuple[np.ndarray, np.ndarray]:
+def _iterate_numpy(W: Any, x: np.ndarray, max_iter: int, tol: float, atol: float,
+                   ceiling: float) -> tuple[np.ndarray, np.ndarray]:
     mean = x.mean()
     d0 = float(np.linalg.norm(x - mean))
     hist = [d0]
@@ -261,12 +288,13 @@ def _iterate_numpy(W: Any, x: np.ndarray, max_iter: int, tol: float, atol: float
         x = W @ x
         d = float(np.linalg.norm(x - mean))
         hist.append(d)
-        if d <= stop or not d <= DIVERGENCE_FACTOR * d0:
+        if d <= stop or not d <= min(DIVERGENCE_FACTOR * d0, ceiling):
             break
     return x, np.array(hist)
 
 
-def _iterate_jax(W: Any, x: np.ndarray, max_iter: int, tol: float, atol: float) -> tuple[np.ndarray, np.ndarray]:
+def _iterate_jax(W: Any, x: np.ndarray, max_iter: int, tol: float, atol: float,
+                 ceiling: float) -> tuple[np.ndarray, np.ndarray]:
     from ..kernels import import_jax
 
     _, jnp = import_jax()
@@ -277,7 +305,7 @@ def _iterate_jax(W: Any, x: np.ndarray, max_iter: int, tol: float, atol: float) 
     else:
         Wj = jnp.asarray(W, dtype=jnp.float64)
     xj = jnp.asarray(x, dtype=jnp.float64)
-    state, hist, k = _jax_loop()(Wj, xj, jnp.float64(tol), jnp.float64(atol), max_iter=max_iter)
+    state, hist, k = _jax_loop()(Wj, xj, jnp.float64(tol), jnp.float64(atol), jnp.float64(ceiling), max_iter=max_iter)
     return np.asarray(state, dtype=np.float64), np.asarray(hist, dtype=np.float64)[: int(k) + 1]
 
 
@@ -288,7 +316,7 @@ def _jax_loop() -> Any:
     jax, jnp = import_jax()
 
     @functools.partial(jax.jit, static_argnames=("max_iter",))
-    def loop(W: Any, x: Any, tol: Any, atol: Any, *, max_iter: int) -> Any:
+    def loop(W: Any, x: Any, tol: Any, atol: Any, ceiling: Any, *, max_iter: int) -> Any:
         mean = jnp.mean(x)
         d0 = jnp.linalg.norm(x - mean)
         stop = jnp.maximum(tol * d0, atol)
@@ -296,7 +324,7 @@ def _jax_loop() -> Any:
 
         def cond(s: Any) -> Any:
             k, _, d, _ = s
-            return (k < max_iter) & (d > stop) & (d <= DIVERGENCE_FACTOR * d0)
+            return (k < max_iter) & (d > stop) & (d <= jnp.minimum(DIVERGENCE_FACTOR * d0, ceiling))
 
         def body(s: Any) -> Any:
             k, x, _, hist = s

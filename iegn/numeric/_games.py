@@ -710,9 +710,16 @@ def logit_dynamics(
 
 
 def _default_step(game: NormalFormGame, temperature: float) -> float:
+    """``1 / (1 + rho^2)``; a temperature so small that it rounds to 0 is refused by name
+    (rather than as ``step=0.0``, a value the caller never passed)."""
     spread = max(float(u.max() - u.min()) for u in game.payoffs)
-    rho = spread / (2.0 * temperature)
-    return 1.0 / (1.0 + rho * rho)
+    rho = spread / (2.0 * temperature)  # inf when temperature is subnormal: the step is then 0
+    step = 1.0 / (1.0 + rho * rho) if rho < 1e150 else 1.0 / rho / rho
+    if step == 0.0:
+        raise InvalidArgumentError(
+            f"temperature={temperature!r} is too small for the default step 1/(1 + rho^2) "
+            f"(rho = payoff spread / (2 temperature) = {rho:.3g}): it rounds to 0; pass step= explicitly")
+    return step
 
 
 def quantal_response_equilibrium(

@@ -11,6 +11,7 @@ from scipy.sparse import linalg as spla
 
 from .._errors import InvalidArgumentError
 from .._validation import check_option
+from ..kernels._jax import check_jax_float64
 
 __all__ = ["SpectrumMethod", "as_laplacian", "laplacian_extreme_eigenvalues", "DENSE_LIMIT"]
 
@@ -43,6 +44,7 @@ def as_laplacian(laplacian: Any, *, name: str = "laplacian") -> np.ndarray | sps
         mat: np.ndarray | sps.csr_array = sps.csr_array(laplacian, dtype=np.float64)
     else:
         if _is_jax_array(laplacian):
+            check_jax_float64(laplacian, name)
             laplacian = np.asarray(laplacian)
         try:
             mat = np.array(laplacian, dtype=np.float64)

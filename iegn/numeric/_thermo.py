@@ -13,7 +13,8 @@ exponential overflows, whatever the temperature.
 
 Every function takes NumPy arrays (and returns Python floats for one distribution) or JAX
 arrays (and returns JAX arrays, float64); the last axis is the state axis, leading axes are
-batch axes.
+batch axes. Functions of two arrays broadcast their batch axes as NumPy does (one energy vector
+against a batch of distributions, say); their state axes must be equal.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import numpy as np
 from .._errors import InvalidArgumentError
 from .._validation import check_real
 from ..kernels import kernel
+from ..kernels._jax import check_jax_float64
 
 __all__ = [
     "SIMPLEX_ATOL",
@@ -63,6 +65,7 @@ def _prepare(*arrays: Any, names: tuple[str, ...]) -> tuple[Any, str, tuple[Any,
         xp = np
     out = []
     for a, name in zip(arrays, names):
+        check_jax_float64(a, name)
         try:
             arr = xp.asarray(a, dtype=xp.float64)
         except (TypeError, ValueError):
@@ -75,10 +78,18 @@ def _prepare(*arrays: Any, names: tuple[str, ...]) -> tuple[Any, str, tuple[Any,
                 idx = tuple(int(i) for i in np.argwhere(~np.isfinite(host))[0])
                 raise InvalidArgumentError(f"{name}{list(idx)}={float(host[idx])!r} must be finite")
         out.append(arr)
-    shapes = {a.shape for a in out}
-    if len(shapes) > 1:
+    if len({a.shape for a in out}) > 1:
+        # leading (batch) axes broadcast as in NumPy; the state axis must agree exactly
         desc = ", ".join(f"{n} {a.shape}" for n, a in zip(names, out))
-        raise InvalidArgumentError(f"shapes do not match: {desc}")
+        try:
+            if len({a.shape[-1] for a in out}) > 1:
+                raise ValueError
+            shape = np.broadcast_shapes(*(a.shape for a in out))
+        except ValueError:
+            raise InvalidArgumentError(
+                f"shapes do not match: {desc} (the last axes, the states, must be equal and the "
+                "leading batch axes must broadcast)") from None
+        out = [xp.broadcast_to(a, shape) for a in out]
     return xp, backend, tuple(out)
 
 

@@ -227,13 +227,19 @@ def gibbs_kernel_specs() -> list:
         raise RuntimeError("Boltzmann weights are not shift invariant")
     safe_p = sympy.Piecewise((P, P > 0), (1, True))
     safe_q = sympy.Piecewise((PQ, PQ > 0), (1, True))
-    weight = sympy.exp(-(E - E_MIN) / LAM)
+    # The ground state's weight is exactly 1 and a zero ground energy adds nothing to log Z, at
+    # every temperature: stated as branches, so that no 0/lam is evaluated there (XLA flushes a
+    # subnormal lam to 0, and 0/0 would be NaN where the limit is 1, resp. 0).
+    weight = sympy.Piecewise((1, sympy.Eq(E, E_MIN)), (sympy.exp(-(E - E_MIN) / LAM), True))
+    log_z = sympy.Piecewise((sympy.log(SUM_W), sympy.Eq(E_MIN, 0)), (-E_MIN / LAM + sympy.log(SUM_W), True))
     return [
         KernelSpec("boltzmann_weight", (E, E_MIN, LAM), (weight,),
-                   "Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in [0, 1] for E >= E_min.",
+                   "Unnormalised Boltzmann weight exp(-(E - E_min)/lam), in [0, 1] for E >= E_min; "
+                   "exactly 1 at E = E_min.",
                    overflow_to_limit=True),
-        KernelSpec("log_partition_shifted", (E_MIN, LAM, SUM_W), (-E_MIN / LAM + sympy.log(SUM_W),),
-                   "log Z = -E_min/lam + log s, with s the sum of the shifted weights (s >= 1)."),
+        KernelSpec("log_partition_shifted", (E_MIN, LAM, SUM_W), (log_z,),
+                   "log Z = -E_min/lam + log s, with s the sum of the shifted weights (s >= 1); "
+                   "log s where E_min = 0."),
         KernelSpec("entropy_term", (P,), (-P * sympy.log(safe_p),),
                    "-p log p, with 0 log 0 = 0 and no log(0) evaluated."),
         KernelSpec("kl_term", (P, PQ),
