@@ -310,3 +310,58 @@ def test_a_repeated_engine_keeps_each_chunks_transport_bases():
                for c, (b, bl, buf) in zip(engine._chunks, kept))
     # scaling every length scales every distance and W1 alike: kappa is unchanged (to rounding)
     assert_close(again, first, rtol=0, atol=LP_ATOL, why=LP_WHY)
+
+
+def test_an_unfinished_pot_simplex_is_an_error_naming_the_edge(monkeypatch):
+    """POT's status code other than OPTIMAL (1) is never accepted as an answer."""
+    from ot.lp import emd_wrap
+
+    def unfinished(a, b, M, max_iter, threads):
+        return None, 0.0, None, None, 2  # 2 = MAX_ITER_REACHED
+
+    monkeypatch.setattr(emd_wrap, "emd_c", unfinished)
+    monkeypatch.setattr(_engine, "_compiled", lambda name: None)  # every problem through POT
+    with pytest.raises(RuntimeError, match=r"^exact transport for edge \(0, 1\) did not reach optimality \(code 2\)"):
+        ollivier_ricci(nx.cycle_graph(5))
+
+
+def test_set_edge_curvature_refuses_an_empty_name():
+    from iegn import InvalidArgumentError
+    from iegn.graph import set_edge_curvature
+
+    G = nx.path_graph(3)
+    with pytest.raises(InvalidArgumentError, match=r"^name='' must be a non-empty string or None"):
+        set_edge_curvature(G, ollivier_ricci(G), name="")
+    assert all(not d for *_, d in G.edges(data=True))  # nothing written
+
+
+@pytest.mark.parametrize("rows", [40, 7, 1])
+def test_chunks_respect_the_distance_block(monkeypatch, rows):
+    """``_build_chunks``: each chunk's source rows fit the block (DISTANCE_BLOCK / n rows), unless
+    one endpoint's support alone is larger; the chunks partition the edges, and each chunk's
+    sources are exactly the supports of its edges' first endpoints."""
+    G = nx.connected_watts_strogatz_graph(60, 6, 0.3, seed=2)
+    monkeypatch.setattr(_engine, "DISTANCE_BLOCK", rows * G.number_of_nodes())
+    engine = _engine.OllivierEngine(G, list(G.edges), weighted=True)
+    chunks = engine._build_chunks()
+    biggest = int(engine.size.max())
+    assert sorted(np.concatenate([c.edges for c in chunks]).tolist()) == list(range(G.number_of_edges()))
+    for c in chunks:
+        assert c.sources.size <= max(rows, biggest)
+        firsts = np.unique(engine.eu[c.edges])
+        support = np.unique(np.concatenate([engine.sup_idx[engine.sup_ptr[x]:engine.sup_ptr[x + 1]] for x in firsts]))
+        assert sorted(c.sources.tolist()) == support.tolist()
+    if rows == 1:
+        assert len(chunks) == len(np.unique(engine.eu))  # one first endpoint per chunk
+
+
+@pytest.mark.parametrize("weight", [None, "w"])
+def test_a_flow_without_the_pair_cache_equals_the_default_flow(monkeypatch, weight):
+    """PAIR_CACHE = 0 frees the support pairs after every evaluation and rebuilds them at the
+    next: the same problems, so the same flow, bit for bit."""
+    G = _weighted_graph(15)
+    reference = ricci_flow(G, iterations=3, weight=weight)
+    monkeypatch.setattr(_engine, "PAIR_CACHE", 0)
+    monkeypatch.setattr(_engine, "DISTANCE_BLOCK", 4 * G.number_of_nodes())  # several chunks
+    again = ricci_flow(G, iterations=3, weight=weight)
+    assert list(again.weights.items()) == list(reference.weights.items())

@@ -65,12 +65,14 @@ class Module:
 
 MODULES: dict[str, Module] = {
     "thermo": Module(("iegn/numeric/_thermo.py",), ("tests/test_thermo.py", "tests/test_thermo_laws.py")),
-    "consensus": Module(("iegn/numeric/_consensus.py",), ("tests/test_consensus.py", "tests/test_consensus_laws.py")),
+    "consensus": Module(("iegn/numeric/_consensus.py",),
+                        ("tests/test_consensus.py", "tests/test_consensus_laws.py", "tests/test_extreme_inputs.py")),
     # _transport.py is not mutated: its loop is compiled by Numba, which cannot compile mutmut's
     # trampolines; its evidence is the rational oracle, POT, and the certificate law (test_transport)
     "curvature": Module(
         ("iegn/graph/_curvature.py", "iegn/graph/_engine.py"),
-        ("tests/test_curvature.py", "tests/test_curvature_engine.py", "tests/test_transport.py", "tests/test_flow.py"),
+        ("tests/test_curvature.py", "tests/test_curvature_engine.py", "tests/test_transport.py", "tests/test_flow.py",
+         "tests/test_extreme_inputs.py"),
         deselect=(("tests/test_transport.py::test_threads_give_bit_identical_results",
                    "runs the engine in worker threads, which mutmut's stats run does not follow"),),
         keyword=("not cli", "the CLI tests start `python -m iegn.cli` in a temporary folder; under "
