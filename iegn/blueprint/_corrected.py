@@ -59,7 +59,8 @@ import numpy as np
 from .._errors import InvalidArgumentError, NotConvergedError
 from .._validation import as_float_vector, check_int, check_option, check_real
 from ..graph import MEASURES, CurvatureResult, check_graph, ollivier_ricci
-from ._gdto import GDTORun, _frozen, run_as_specified
+from .._arrays import readonly
+from ._gdto import GDTORun, run_as_specified
 
 __all__ = ["CorrectedFlowResult", "SideBySide", "corrected_flow", "fraction_to_boundary", "side_by_side"]
 
@@ -268,7 +269,7 @@ def corrected_flow(
             print(f"corrected_flow: step {k}/{iterations}, tau {tau:.3g}, relative change {change:.3g}",
                   file=sys.stderr)
     result = CorrectedFlowResult(dict(zip(edges, w.tolist())), kappa, k, change < tol,
-                                 *_frozen(np.array(history), np.array(taus, dtype=np.float64)), edges)
+                                 *readonly(np.array(history), np.array(taus, dtype=np.float64)), edges)
     if not result.converged and on_failure == "raise":
         raise NotConvergedError(f"corrected_flow: relative change {change:.3g} >= tol={tol} after {k} steps",
                                 result)
@@ -373,4 +374,4 @@ def side_by_side(
     cols = np.array([index[v] for _, v in edges], dtype=np.intp)
     corr = corrected_flow(G, cosmological_constant=cosmological_constant, step=step, iterations=iterations,
                           tol=0.0, normalize=normalize, idleness=idleness, weight=weight, measure=measure)
-    return SideBySide(edges, *_frozen(spec.adjacency[:, rows, cols]), corr.history, spec, corr)
+    return SideBySide(edges, *readonly(spec.adjacency[:, rows, cols]), corr.history, spec, corr)

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._arrays import readonly
 from .._errors import InvalidArgumentError
 from .._validation import as_float_vector, check_int, check_real
 
@@ -250,11 +251,6 @@ def run_as_specified(
     for _ in range(iterations):
         values.append(opt.minimize_action())
         history.append(opt.adj_matrix.copy())
-    return GDTORun(*_frozen(np.array(history), np.array(values, dtype=np.float64), proxy), alpha, seed)
+    return GDTORun(*readonly(np.array(history), np.array(values, dtype=np.float64), proxy), alpha, seed)
 
 
-def _frozen(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The arrays, made read-only (they belong to a frozen result)."""
-    for a in arrays:
-        a.flags.writeable = False
-    return arrays

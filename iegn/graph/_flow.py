@@ -24,6 +24,7 @@ from typing import Any, Literal
 import networkx as nx
 import numpy as np
 
+from .._arrays import readonly
 from .._errors import InvalidArgumentError, NotConvergedError
 from .._validation import check_int, check_option, check_real
 from ._curvature import MEASURES, CurvatureResult, _lengths, _network_simplex
@@ -186,8 +187,7 @@ def ricci_flow(
     kappa_final = CurvatureResult("ollivier", kappa, alpha, "flowed length", measure)
     weights = {e: length[e] for e in G.edges if e in length}
     if history is not None:  # columns in `weights` order (G.edges order, as `edges` is)
-        hist = np.array(history)
-        hist.flags.writeable = False
+        (hist,) = readonly(np.array(history))
     result = RicciFlowResult(weights, kappa_final, k, spreads[-1] < tol, np.array(spreads), tuple(removed),
                              hist if history is not None else None)
     if not result.converged and on_failure == "raise":

@@ -33,6 +33,7 @@ import numpy as np
 import scipy.sparse as sps
 from scipy.sparse import csgraph
 
+from .._arrays import readonly
 from .._errors import InvalidArgumentError, NotConvergedError
 from .._validation import check_int, check_option, check_real
 from ._curvature import MEASURES, CurvatureResult, _lengths, _measure
@@ -88,11 +89,6 @@ _FIT_DAMPING = 1e-12
 _PIVOT_FLOOR = 1e-280
 
 
-def _frozen(*arrays: np.ndarray) -> None:
-    for arr in arrays:
-        arr.flags.writeable = False
-
-
 # --------------------------------------------------------------------------- padded problems
 
 
@@ -128,7 +124,7 @@ class TransportBatch:
     distance: np.ndarray
 
     def __post_init__(self) -> None:
-        _frozen(self.mass_x, self.mass_y, self.cost, self.distance)
+        readonly(self.mass_x, self.mass_y, self.cost, self.distance)
 
     @property
     def support_x(self) -> np.ndarray:
@@ -450,7 +446,7 @@ class TransportSolution:
     tol: float
 
     def __post_init__(self) -> None:
-        _frozen(self.cost, self.error_bound, self.lower, self.upper, self.marginal_error, self.n_iter,
+        readonly(self.cost, self.error_bound, self.lower, self.upper, self.marginal_error, self.n_iter,
                 self.converged)
 
 
@@ -919,7 +915,7 @@ class SinkhornCurvatureResult:
     devices: int
 
     def __post_init__(self) -> None:
-        _frozen(self.error_bound, self.lower, self.upper, self.marginal_error, self.n_iter)
+        readonly(self.error_bound, self.lower, self.upper, self.marginal_error, self.n_iter)
 
 
 def _buckets(kx: np.ndarray, ky: np.ndarray) -> tuple[np.ndarray, list[tuple[np.ndarray, int, int]]]:
