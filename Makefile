@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.iegn-installed
 PYTEST_ARGS ?=
 
-.PHONY: verify test test-thorough docs bench bench-env clean install mutation
+.PHONY: verify test test-thorough docs bench bench-env clean install mutation repeat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ MUTATION_ARGS ?=
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt mutmut
 	$(BIN)/python tools/mutation.py $(MUTATION_ARGS)
+
+# Flakiness: the suite N times under the ci profile, outcomes compared (tools/repeat.py); e.g.
+# make repeat REPEAT_ARGS="--runs 20 --exclude tests/test_docs.py"
+REPEAT_ARGS ?= --runs 20
+repeat: $(STAMP)
+	$(BIN)/python tools/repeat.py $(REPEAT_ARGS)
 
 clean:
 	rm -rf docs/_build docs/_generated docs/api/generated .pytest_cache .hypothesis
