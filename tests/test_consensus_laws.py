@@ -117,3 +117,46 @@ def test_constants_record_round_trips():
     assert d["connected"] is True
     disc = stability_constants(laplacian_matrix(nx.disjoint_union(nx.path_graph(2), nx.path_graph(2)))).as_dict()
     assert disc["optimal_step"] is None and disc["convergence_factor"] == 1.0 and disc["connected"] is False
+
+
+def test_the_jax_backend_runs_the_jax_loop(monkeypatch):
+    """backend="jax" never falls back to the NumPy loop: with that loop removed it still gives
+    the closed-form answer on an eigenvector of P3."""
+    from iegn.numeric import _consensus
+
+    def removed(*args, **kwargs):
+        raise AssertionError("the NumPy loop ran for backend='jax'")
+
+    monkeypatch.setattr(_consensus, "_iterate_numpy", removed)
+    L = laplacian_matrix(nx.path_graph(3), format="dense")  # spectrum 0, 1, 3
+    r = consensus_iterate(L, [1.0, 0.0, -1.0], step=0.5, max_iter=3, backend="jax", on_failure="return")
+    # x0 = (1, 0, -1) is the mu = 1 eigenvector: factor 1 - 0.5 = 1/2 per step, exactly
+    assert r.disagreement.tolist() == [math.sqrt(2) * 0.5**k for k in range(4)]
+
+
+def test_a_start_in_agreement_takes_no_step():
+    L = laplacian_matrix(nx.cycle_graph(5), format="dense")
+    for atol in (0.0, None):
+        r = consensus_iterate(L, [2.5] * 5, step=0.3, atol=atol)
+        assert r.converged and r.n_iter == 0 and r.disagreement.tolist() == [0.0]
+
+
+def test_tol_must_lie_strictly_inside_zero_one():
+    L = laplacian_matrix(nx.path_graph(3), format="dense")
+    for tol in (0.0, 1.0):
+        with pytest.raises(InvalidArgumentError, match=rf"^tol={tol!r} must be"):
+            consensus_iterate(L, [1.0, 0.0, 0.0], step=0.5, tol=tol)
+
+
+def test_an_edgeless_laplacian_is_refused_by_name():
+    with pytest.raises(InvalidArgumentError, match=r"^the Laplacian is zero \(no edges\): mu_max = 0"):
+        stability_constants(np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_complete_graphs_have_a_positive_zero_factor(n):
+    """K_2 and K_3: mu_2 = mu_max = n (exactly, in the dense solver), so the factor
+    (mu_max - mu_2)/(mu_max + mu_2) is exactly +0.0, never -0.0."""
+    c = stability_constants(laplacian_matrix(nx.complete_graph(n), format="dense"))
+    assert c.mu_2 == c.mu_max == n
+    assert c.convergence_factor == 0.0 and math.copysign(1.0, c.convergence_factor) == 1.0

@@ -365,3 +365,41 @@ def test_a_flow_without_the_pair_cache_equals_the_default_flow(monkeypatch, weig
     monkeypatch.setattr(_engine, "DISTANCE_BLOCK", 4 * G.number_of_nodes())  # several chunks
     again = ricci_flow(G, iterations=3, weight=weight)
     assert list(again.weights.items()) == list(reference.weights.items())
+
+
+def _support_pairs(engine, edges) -> int:
+    return int(np.dot(engine.size[engine.eu[edges]], engine.size[engine.ev[edges]]))
+
+
+@pytest.mark.parametrize("budget", [300, 2000])
+def test_sparse_hop_chunks_respect_the_pair_budget_and_are_greedy(monkeypatch, budget):
+    """Above DENSE_HOPS_MAX_N nodes, chunks are bounded by their support pairs: each holds at
+    most PAIR_BLOCK pairs (unless its first edge alone has more), and each but the last is
+    full: the next edge would not have fitted."""
+    G = nx.connected_watts_strogatz_graph(80, 6, 0.3, seed=4)
+    monkeypatch.setattr(_engine, "DENSE_HOPS_MAX_N", 0)
+    monkeypatch.setattr(_engine, "SPARSE_ROWS", 10_000)  # rows never bind: only the pairs do
+    monkeypatch.setattr(_engine, "PAIR_BLOCK", budget)
+    engine = _engine.OllivierEngine(G, list(G.edges), weighted=False)
+    chunks = engine._build_chunks()
+    assert len(chunks) > 1
+    for c, nxt in zip(chunks, chunks[1:] + [None]):
+        pairs = _support_pairs(engine, c.edges)
+        assert pairs <= budget or c.edges.size == 1
+        if nxt is not None:
+            assert pairs + _support_pairs(engine, nxt.edges[:1]) > budget
+
+
+@pytest.mark.parametrize("rows", [9, 20])
+def test_dense_chunks_are_greedy_in_source_rows(monkeypatch, rows):
+    """Each chunk but the last is full: the next first endpoint's support would have pushed its
+    distinct source rows past DISTANCE_BLOCK / n."""
+    G = nx.connected_watts_strogatz_graph(60, 6, 0.3, seed=8)
+    monkeypatch.setattr(_engine, "DISTANCE_BLOCK", rows * G.number_of_nodes())
+    engine = _engine.OllivierEngine(G, list(G.edges), weighted=True)
+    chunks = engine._build_chunks()
+    for c, nxt in zip(chunks, chunks[1:]):
+        x = int(engine.eu[nxt.edges[0]])
+        support = engine.sup_idx[engine.sup_ptr[x]:engine.sup_ptr[x + 1]]
+        new = np.setdiff1d(support, c.sources)
+        assert c.sources.size + new.size > rows

@@ -107,3 +107,12 @@ def test_compile_kernel_names_its_function_and_keeps_exact_constants():
     assert f(3.0) == pytest.approx(1.0 + math.pi, rel=2e-16)  # 1/3 * 3 rounds once, then + pi
     g = compile_kernel([x, 2 * x], [x])
     assert g(1.5) == (1.5, 3.0)
+
+
+def test_module_source_renders_numpy_by_default():
+    from iegn.kernels import KernelSpec, module_source
+
+    x = sympy.Symbol("x")
+    spec = KernelSpec("double_it", (x,), (2 * x,), "2x.")
+    assert module_source([spec]) == module_source([spec], "numpy")
+    assert "import numpy" in module_source([spec]) and "jax" not in module_source([spec])

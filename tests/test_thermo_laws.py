@@ -139,3 +139,26 @@ def test_two_array_functions_broadcast_their_batch_axes():
 def test_state_axes_must_agree_and_batch_axes_broadcast(a, b):
     with pytest.raises(InvalidArgumentError, match=r"^shapes do not match: p .* must be equal"):
         kl_divergence(a, b)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: kl_divergence([0.5, 0.5], [0.5, 0.5], base=-2.0), r"^base=-2\.0 must be > 0"),
+    (lambda: check_simplex([0.5, 0.5], atol=-1e-9), r"^atol=-1e-09 must be >= 0"),
+    (lambda: free_energy([0.5, 0.5], [float("nan"), 0.0], 1.0), r"^energies\[0\]=nan must be finite"),
+    (lambda: log_partition([0.0, float("-inf")], 1.0), r"^energies\[1\]=-inf must be finite"),
+    (lambda: kl_divergence([0.5, 0.5], [0.5, float("nan")]), r"^q\[1\]=nan must be finite"),
+    (lambda: kl_divergence(np.full((3, 2), 0.5), np.full((2, 2), 0.5)),
+     r"^shapes do not match: p \(3, 2\), q \(2, 2\) \(the last axes, the states, must be equal and the "
+     r"leading batch axes must broadcast\)$"),
+    (lambda: boltzmann([0.0, 1.0], np.array(-1.0)), r"^temperature=-1\.0 must be > 0"),  # 0-d array read as float
+    (lambda: boltzmann([0.0, 1.0], np.array(0, dtype=np.int64)), r"^temperature=0\.0 must be > 0"),  # read as 0.0
+])
+def test_each_message_names_the_argument_and_its_value(call, message):
+    with pytest.raises(InvalidArgumentError, match=message):
+        call()
+
+
+def test_zero_dimensional_temperatures_are_read_as_numbers():
+    E = np.array([0.0, 1.0, 3.0])
+    assert boltzmann(E, np.array(0.5)).tolist() == boltzmann(E, 0.5).tolist()
+    assert log_partition(E, np.array(2, dtype=np.int32)) == log_partition(E, 2.0)

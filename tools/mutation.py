@@ -72,7 +72,7 @@ MODULES: dict[str, Module] = {
     "curvature": Module(
         ("iegn/graph/_curvature.py", "iegn/graph/_engine.py"),
         ("tests/test_curvature.py", "tests/test_curvature_engine.py", "tests/test_transport.py", "tests/test_flow.py",
-         "tests/test_extreme_inputs.py"),
+         "tests/test_extreme_inputs.py", "tests/test_bad_input.py"),
         deselect=(("tests/test_transport.py::test_threads_give_bit_identical_results",
                    "runs the engine in worker threads, which mutmut's stats run does not follow"),),
         keyword=("not cli", "the CLI tests start `python -m iegn.cli` in a temporary folder; under "
@@ -87,7 +87,8 @@ MODULES: dict[str, Module] = {
                    "trampolines, so it fails on the unmutated copy too"),),
     ),
     "lagrangian": Module(("iegn/symbolic/_lagrangian.py",),
-                         ("tests/test_lagrangian.py", "tests/test_mechanics.py", "tests/test_lagrangian_laws.py")),
+                         ("tests/test_lagrangian.py", "tests/test_mechanics.py", "tests/test_lagrangian_laws.py",
+                          "tests/test_lagrangian_structure.py")),
 }
 
 #: mutmut's exit-code classes (mutmut.stats.status_by_exit_code), folded into the table's columns.
