@@ -10,7 +10,7 @@ from typing import Any
 
 from .._errors import IegnError, InvalidArgumentError
 
-__all__ = ["BackendUnavailableError", "check_jax_float64", "import_jax", "prefer_x64"]
+__all__ = ["BackendUnavailableError", "check_jax_float64", "import_jax", "is_jax_array", "prefer_x64"]
 
 
 class BackendUnavailableError(IegnError, ImportError):
@@ -50,13 +50,18 @@ def prefer_x64() -> None:
         os.environ.setdefault("JAX_ENABLE_X64", "1")
 
 
+def is_jax_array(value: Any) -> bool:
+    """Whether ``value`` is a JAX array or tracer (told by its type's module; JAX is not imported)."""
+    return type(value).__module__.split(".")[0] in {"jax", "jaxlib"}
+
+
 def check_jax_float64(value: Any, name: str) -> None:
     """Refuse a JAX array of a floating dtype narrower than float64 (float32, bfloat16, ...).
 
     Such an array was rounded when it was made, typically before x64 was on: widening it would
     compute in float64 on float32 data, silently. The message names the fix.
     """
-    if type(value).__module__.split(".")[0] not in {"jax", "jaxlib"}:
+    if not is_jax_array(value):
         return
     dtype = getattr(value, "dtype", None)
     kind, size = getattr(dtype, "kind", ""), getattr(dtype, "itemsize", 8)

@@ -11,7 +11,7 @@ from scipy.sparse import linalg as spla
 
 from .._errors import InvalidArgumentError
 from .._validation import check_option
-from ..kernels._jax import check_jax_float64
+from ..kernels._jax import check_jax_float64, is_jax_array
 
 __all__ = ["SpectrumMethod", "as_laplacian", "laplacian_extreme_eigenvalues", "DENSE_LIMIT"]
 
@@ -22,10 +22,6 @@ DENSE_LIMIT = 2000
 # Relative tolerance of the structural checks (symmetry, zero row sums): a Laplacian built
 # in floating point from weights w has row sums of order eps * sum(w), far below this.
 _STRUCTURE_RTOL = 1e-10
-
-
-def _is_jax_array(obj: Any) -> bool:
-    return type(obj).__module__.split(".")[0] in {"jax", "jaxlib"}
 
 
 def as_laplacian(laplacian: Any, *, name: str = "laplacian") -> np.ndarray | sps.csr_array:
@@ -43,7 +39,7 @@ def as_laplacian(laplacian: Any, *, name: str = "laplacian") -> np.ndarray | sps
     if sps.issparse(laplacian):
         mat: np.ndarray | sps.csr_array = sps.csr_array(laplacian, dtype=np.float64)
     else:
-        if _is_jax_array(laplacian):
+        if is_jax_array(laplacian):
             check_jax_float64(laplacian, name)
             laplacian = np.asarray(laplacian)
         try:

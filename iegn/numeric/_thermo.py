@@ -28,7 +28,7 @@ import numpy as np
 from .._errors import InvalidArgumentError
 from .._validation import check_real
 from ..kernels import kernel
-from ..kernels._jax import check_jax_float64
+from ..kernels._jax import check_jax_float64, is_jax_array
 
 __all__ = [
     "SIMPLEX_ATOL",
@@ -46,17 +46,13 @@ __all__ = [
 SIMPLEX_ATOL = 1e-9
 
 
-def _is_jax(x: Any) -> bool:
-    return type(x).__module__.startswith("jax")
-
-
 def _is_tracer(x: Any) -> bool:
     return "Tracer" in type(x).__name__
 
 
 def _prepare(*arrays: Any, names: tuple[str, ...]) -> tuple[Any, str, tuple[Any, ...]]:
     """Namespace, backend and float64 arrays; checks shapes and finiteness of concrete values."""
-    backend = "jax" if any(_is_jax(a) for a in arrays) else "numpy"
+    backend = "jax" if any(is_jax_array(a) for a in arrays) else "numpy"
     if backend == "jax":
         from ..kernels import import_jax
 
@@ -224,7 +220,7 @@ def kl_divergence(p: Any, q: Any, *, base: float | None = None) -> Any:
 def _temperature(temperature: Any) -> float:
     if _is_tracer(temperature):
         return temperature  # type: ignore[no-any-return]
-    if (_is_jax(temperature) or isinstance(temperature, np.ndarray)) and np.ndim(temperature) == 0:
+    if (is_jax_array(temperature) or isinstance(temperature, np.ndarray)) and np.ndim(temperature) == 0:
         host = np.asarray(temperature)
         if np.issubdtype(host.dtype, np.floating) or np.issubdtype(host.dtype, np.integer):
             temperature = float(host)
